@@ -1,0 +1,150 @@
+# vpn-doctor: one shared library (libdiag), checks, and small front ends.
+#
+#   make            build everything (bin/)
+#   make demo       install missing Debian packages, build, run the demo scenario
+#   make check      install missing Debian packages, build, run every test
+#   make bench      speed and memory, side by side with nmap and OpenBSD nc
+#   make fuzz       libFuzzer builds of every parser (clang), FUZZ_SECONDS each
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make clean
+
+VERSION     := 0.1.0
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+BINDIR      := $(PREFIX)/bin
+MANDIR      := $(PREFIX)/share/man
+FUZZ_SECONDS ?= 20
+
+CC          ?= cc
+# Debian ships no libnet.pc; libnet-config answers the same questions.
+PKGS        := libcurl openssl libpcap libcjson
+PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
+               $(shell libnet-config --cflags 2>/dev/null)
+PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) \
+               $(shell libnet-config --libs 2>/dev/null)
+
+WARN        := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS      ?= -O2 -g
+CPPFLAGS    += -D_GNU_SOURCE -DVPN_DOCTOR_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS)
+ALL_CFLAGS   = -std=c11 $(WARN) $(CFLAGS)
+# --as-needed: a tool records only the libraries it really calls, so vpn-probe does not
+# map libcurl and its dozen dependencies (that alone is megabytes of resident memory).
+LDFLAGS     ?=
+ALL_LDFLAGS  = -Wl,--as-needed $(LDFLAGS)
+LDLIBS      += $(PKG_LIBS) -lm
+
+B           := build
+LIB_SRC     := $(sort $(wildcard libdiag/*.c libdiag/*/*.c))
+CHECK_SRC   := $(sort $(wildcard checks/*.c))
+CMD_SRC     := $(sort $(wildcard cmd/*.c))
+LIB_OBJ     := $(LIB_SRC:%.c=$(B)/%.o) $(CHECK_SRC:%.c=$(B)/%.o)
+CMD_OBJ     := $(CMD_SRC:%.c=$(B)/%.o)
+LIBDIAG     := $(B)/libdiag.a
+
+# Every tool is the same multi-call executable (cmd/main.c picks the tool by the name it
+# was started as); the other names are hard links, so `make install` ships one file.
+TOOLS       := vpn-probe
+MAIN_BIN    := bin/vpn-doctor
+TOOL_BINS   := $(TOOLS:%=bin/%)
+
+UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+FUZZ_SRC    := $(sort $(wildcard fuzz/fuzz_*.c))
+FUZZ_REPLAY := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/replay_%)
+FUZZ_BINS   := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/lf_%)
+MANPAGES    := $(sort $(wildcard man/*.1))
+
+.PHONY: all demo check bench fuzz fuzz-replay install uninstall clean deps deps-test \
+        unit golden integration lint-man check-asan
+
+all: $(MAIN_BIN) $(TOOL_BINS)
+
+$(B)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIBDIAG): $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(MAIN_BIN): $(CMD_OBJ) $(LIBDIAG)
+	@mkdir -p bin
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(LIBDIAG) $(LDLIBS)
+
+$(TOOL_BINS): $(MAIN_BIN)
+	ln -f $(MAIN_BIN) $@
+
+# ---- tests ---------------------------------------------------------------------------
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+$(B)/tests/%: tests/unit/%.c $(LIBDIAG)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -Wno-missing-prototypes $(ALL_LDFLAGS) -o $@ $< \
+		$(LIBDIAG) $(CMOCKA_LIBS) $(LDLIBS)
+
+# The replay driver runs every saved input of a fuzz target without libFuzzer, so any
+# compiler and CI replay the corpora on every run.
+$(B)/fuzz/replay_%: fuzz/%.c fuzz/replay.c $(LIBDIAG)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -Wno-missing-prototypes $(ALL_LDFLAGS) -o $@ $< fuzz/replay.c \
+		$(LIBDIAG) $(LDLIBS)
+
+deps:
+	@scripts/deps.sh build
+
+deps-test:
+	@scripts/deps.sh test
+
+unit: $(UNIT_BINS)
+	@tests/run-unit.sh $(UNIT_BINS)
+
+golden: all
+	@tests/golden/run.sh
+
+fuzz-replay: $(FUZZ_REPLAY)
+	@tests/run-fuzz-replay.sh $(FUZZ_REPLAY)
+
+integration: all
+	@tests/integration/run.sh
+
+lint-man:
+	@tests/lint-man.sh $(MANPAGES)
+
+# `make check` is what CI runs: every suite, one closing "N passed, N failed" line.
+check: deps-test
+	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(FUZZ_REPLAY)
+	@tests/run-all.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@scripts/demo.sh
+
+bench: deps-test
+	@$(MAKE) --no-print-directory all
+	@bench/run.sh
+
+# ---- fuzzing (clang + libFuzzer + ASan/UBSan) ----------------------------------------
+FUZZ_CC     := clang
+FUZZ_FLAGS  := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+$(B)/fuzz/lf_%: fuzz/%.c $(LIB_SRC) $(CHECK_SRC)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(CHECK_SRC) $(LDLIBS)
+
+fuzz: $(FUZZ_BINS)
+	@tests/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+# ---- install -------------------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 0755 $(MAIN_BIN) $(DESTDIR)$(BINDIR)/vpn-doctor
+	for t in $(TOOLS); do ln -f $(DESTDIR)$(BINDIR)/vpn-doctor $(DESTDIR)$(BINDIR)/$$t; done
+	install -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/vpn-doctor $(TOOLS:%=$(DESTDIR)$(BINDIR)/%)
+	rm -f $(MANPAGES:man/%=$(DESTDIR)$(MANDIR)/man1/%)
+
+clean:
+	rm -rf $(B) bin
+
+-include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)

@@ -1,0 +1,28 @@
+/* The check table: every check of the toolkit, in the order vpn-doctor reports them. */
+#include <string.h>
+
+#include "checks/check.h"
+#include "checks/reachability.h"
+
+const struct check *const check_table[] = {
+	&check_probe_reachability,
+};
+
+const size_t check_table_len = sizeof check_table / sizeof *check_table;
+
+const struct check *check_find(const char *id)
+{
+	for (size_t i = 0; i < check_table_len; i++)
+		if (strcmp(check_table[i]->id, id) == 0)
+			return check_table[i];
+	return NULL;
+}
+
+int check_ready(const struct check *c, const struct check_ctx *ctx)
+{
+	if ((c->needs & NEED_TARGETS) && !ctx->n_target_specs && !ctx->target_file)
+		return 0;
+	if ((c->needs & NEED_TARGETS) && !ctx->ports)
+		return 0;
+	return !(c->needs & (NEED_AWS | NEED_CONFIG | NEED_CAPTURE | NEED_LOGS));
+}

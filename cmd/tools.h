@@ -1,0 +1,7 @@
+/* The tools of the multi-call binary; each front end defines one of these. */
+#ifndef CMD_TOOLS_H
+#define CMD_TOOLS_H
+
+int vpn_probe_main(int argc, char **argv);
+
+#endif

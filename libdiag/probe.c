@@ -1,0 +1,604 @@
+/* The probe engine: one epoll set, one slot per unit of concurrency.
+ *
+ * Every probe of a run has the same timeout, so deadlines are ordered like launches: the
+ * slots in flight sit on an intrusive list in launch order and the head is always the next
+ * to expire (O(1) per probe, no heap, no timer wheel). UDP retransmissions use a second
+ * list the same way. Memory is fixed by the concurrency, never by the size of the sweep. */
+#include "libdiag/probe_internal.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/ip_icmp.h>
+#include <netinet/icmp6.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#define NIL UINT32_MAX
+#define EVENTS_MAX 1024
+#define FD_RESERVE 64 /* descriptors left for stdio, files, the resolver */
+
+struct slot {
+	int fd;
+	uint32_t prev, next;       /* in-flight list, launch order = deadline order */
+	uint32_t rprev, rnext;     /* UDP retransmission list */
+	uint32_t gen;              /* tells a stale epoll event from a reused slot */
+	uint8_t tries_left;
+	bool in_resend;
+	uint16_t port;
+	struct diag_addr addr;
+	uint64_t start_ns, deadline_ns, resend_ns, started_us, seq;
+	uint32_t sent;
+	char *name;
+};
+
+struct list {
+	uint32_t head, tail;
+};
+
+struct engine {
+	const struct probe_opts *o;
+	struct slot *slots;
+	uint32_t nslots, free_head, inflight;
+	struct list live, resend;
+	int ep;
+	uint64_t timeout_ns, resend_every_ns;
+	probe_result_fn done;
+	void *done_arg;
+	struct probe_stats *st;
+};
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t real_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+unsigned probe_default_concurrency(void)
+{
+	struct rlimit rl;
+	rlim_t n;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 256;
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	n = rl.rlim_cur > FD_RESERVE * 2 ? rl.rlim_cur - FD_RESERVE : rl.rlim_cur / 2;
+	if (n > PROBE_MAX_CONCURRENCY)
+		n = PROBE_MAX_CONCURRENCY;
+	return n ? (unsigned)n : 1;
+}
+
+/* ---- intrusive lists ---------------------------------------------------------------- */
+
+static void list_push(struct engine *e, struct list *l, uint32_t i, bool resend)
+{
+	struct slot *s = &e->slots[i];
+	uint32_t *prev = resend ? &s->rprev : &s->prev, *next = resend ? &s->rnext : &s->next;
+
+	*prev = l->tail;
+	*next = NIL;
+	if (l->tail == NIL)
+		l->head = i;
+	else if (resend)
+		e->slots[l->tail].rnext = i;
+	else
+		e->slots[l->tail].next = i;
+	l->tail = i;
+}
+
+static void list_drop(struct engine *e, struct list *l, uint32_t i, bool resend)
+{
+	struct slot *s = &e->slots[i];
+	uint32_t prev = resend ? s->rprev : s->prev, next = resend ? s->rnext : s->next;
+
+	if (prev == NIL)
+		l->head = next;
+	else if (resend)
+		e->slots[prev].rnext = next;
+	else
+		e->slots[prev].next = next;
+	if (next == NIL)
+		l->tail = prev;
+	else if (resend)
+		e->slots[next].rprev = prev;
+	else
+		e->slots[next].prev = prev;
+}
+
+/* ---- results ------------------------------------------------------------------------ */
+
+static void result_base(const struct engine *e, const struct slot *s, struct probe_result *r)
+{
+	memset(r, 0, sizeof *r);
+	r->addr = s->addr;
+	r->port = s->port;
+	r->proto = e->o->proto;
+	r->name = s->name;
+	r->started_us = s->started_us;
+	r->seq = s->seq;
+	r->sent = s->sent;
+}
+
+static void deliver(struct engine *e, struct probe_result *r)
+{
+	e->st->done++;
+	e->st->by_state[r->state]++;
+	e->done(e->done_arg, r);
+}
+
+/* Ends the probe in slot i: closes its socket, reports, and frees the slot. */
+static void finish(struct engine *e, uint32_t i, struct probe_result *r)
+{
+	struct slot *s = &e->slots[i];
+
+	if (s->fd >= 0) {
+		if (r->state == PROBE_OPEN && e->o->proto == PROBE_TCP) {
+			/* An abortive close (RST) leaves no TIME_WAIT behind a sweep. */
+			struct linger lg = {.l_onoff = 1, .l_linger = 0};
+
+			setsockopt(s->fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+		}
+		close(s->fd);
+		s->fd = -1;
+	}
+	list_drop(e, &e->live, i, false);
+	if (s->in_resend)
+		list_drop(e, &e->resend, i, true);
+	s->in_resend = false;
+	deliver(e, r);
+	free(s->name);
+	s->name = NULL;
+	s->gen++;
+	s->next = e->free_head;
+	e->free_head = i;
+	e->inflight--;
+}
+
+static void finish_state(struct engine *e, uint32_t i, enum probe_state st, int err)
+{
+	struct probe_result r;
+
+	result_base(e, &e->slots[i], &r);
+	r.state = st;
+	r.err = err;
+	finish(e, i, &r);
+}
+
+static void finish_error(struct engine *e, uint32_t i, int err, uint64_t now)
+{
+	struct probe_result r;
+	struct slot *s = &e->slots[i];
+
+	result_base(e, s, &r);
+	probe_classify_error(s->fd, e->o->proto, err, &r);
+	if (r.state == PROBE_REFUSED || r.state == PROBE_CLOSED)
+		r.rtt_us = (now - s->start_ns) / 1000u;
+	finish(e, i, &r);
+}
+
+/* ---- launching ---------------------------------------------------------------------- */
+
+static const uint8_t *udp_payload(const struct probe_opts *o, uint16_t port, size_t *len)
+{
+	if (o->udp_payload_set) {
+		*len = o->udp_payload_len;
+		return o->udp_payload;
+	}
+	return probe_udp_builtin(port, len);
+}
+
+/* ICMP echo request through a ping socket: the kernel fills in the identifier and the
+ * checksum, so only type, code and sequence are ours. */
+static size_t echo_request(int family, uint64_t seq, uint8_t *buf)
+{
+	static const char body[] = "vpn-doctor probe";
+
+	memset(buf, 0, 8);
+	buf[0] = family == AF_INET ? ICMP_ECHO : ICMP6_ECHO_REQUEST;
+	buf[6] = (uint8_t)(seq >> 8);
+	buf[7] = (uint8_t)seq;
+	memcpy(buf + 8, body, sizeof body - 1);
+	return 8 + sizeof body - 1;
+}
+
+static int send_probe(struct engine *e, struct slot *s)
+{
+	uint8_t buf[64];
+	const uint8_t *p;
+	size_t len;
+	ssize_t n;
+
+	if (e->o->proto == PROBE_ICMP) {
+		len = echo_request(s->addr.family, s->seq, buf);
+		p = buf;
+	} else {
+		p = udp_payload(e->o, s->port, &len);
+	}
+	n = send(s->fd, p ? (const void *)p : "", len, MSG_NOSIGNAL);
+	if (n < 0)
+		return -1;
+	s->sent += (uint32_t)n;
+	return 0;
+}
+
+static int open_socket(const struct engine *e, const struct slot *s)
+{
+	const struct probe_opts *o = e->o;
+	int type = o->proto == PROBE_TCP ? SOCK_STREAM : SOCK_DGRAM;
+	int proto = o->proto != PROBE_ICMP ? 0 : s->addr.family == AF_INET ? IPPROTO_ICMP
+									   : IPPROTO_ICMPV6;
+	int one = 1;
+	int fd = socket(s->addr.family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+
+	if (fd < 0)
+		return -1;
+	/* IP_RECVERR queues the ICMP error itself, so "unreachable" can say which one. */
+	if (s->addr.family == AF_INET)
+		setsockopt(fd, SOL_IP, IP_RECVERR, &one, sizeof one);
+	else
+		setsockopt(fd, SOL_IPV6, IPV6_RECVERR, &one, sizeof one);
+	if (o->have_src || o->src_port) {
+		struct sockaddr_storage ss;
+		struct diag_addr any = {.family = s->addr.family};
+		socklen_t sl = addr_to_sockaddr(o->have_src ? &o->src : &any, o->src_port, &ss);
+
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		if (bind(fd, (struct sockaddr *)&ss, sl) < 0) {
+			int saved = errno;
+
+			close(fd);
+			errno = saved;
+			return -2;
+		}
+	}
+	return fd;
+}
+
+/* Starts one probe in a free slot. Returns 0 when the probe started or already has its
+ * result, 1 when the descriptor limit is reached (retry after a probe finishes). */
+static int launch(struct engine *e, const struct probe_target *t, uint64_t seq, uint64_t now)
+{
+	uint32_t i = e->free_head;
+	struct slot *s = &e->slots[i];
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int rc;
+
+	e->free_head = s->next;
+	s->addr = t->addr;
+	s->port = e->o->proto == PROBE_ICMP ? 0 : t->port;
+	s->seq = seq;
+	s->sent = 0;
+	s->name = t->name ? strdup(t->name) : NULL;
+	s->start_ns = now;
+	s->deadline_ns = now + e->timeout_ns;
+	s->started_us = real_us();
+	s->in_resend = false;
+	e->inflight++;
+	e->st->started++;
+	list_push(e, &e->live, i, false);
+
+	if (t->resolve_error) {
+		struct probe_result r;
+
+		s->fd = -1;
+		result_base(e, s, &r);
+		r.state = PROBE_ERROR;
+		r.detail = t->resolve_error;
+		finish(e, i, &r);
+		return 0;
+	}
+	s->fd = open_socket(e, s);
+	if (s->fd == -1 && (errno == EMFILE || errno == ENFILE) && e->inflight > 1) {
+		/* Give the slot back; the caller retries once a probe has finished. */
+		free(s->name);
+		s->name = NULL;
+		list_drop(e, &e->live, i, false);
+		s->next = e->free_head;
+		e->free_head = i;
+		e->inflight--;
+		e->st->started--;
+		return 1;
+	}
+	if (s->fd < 0) {
+		int err = errno;
+
+		s->fd = -1;
+		finish_error(e, i, err, now);
+		return 0;
+	}
+	sl = addr_to_sockaddr(&s->addr, s->port, &ss);
+	rc = connect(s->fd, (struct sockaddr *)&ss, sl);
+	if (rc < 0 && errno != EINPROGRESS) {
+		finish_error(e, i, errno, mono_ns());
+		return 0;
+	}
+	if (e->o->proto != PROBE_TCP) {
+		if (send_probe(e, s) < 0) {
+			finish_error(e, i, errno, mono_ns());
+			return 0;
+		}
+	}
+	struct epoll_event ev = {
+		.events = e->o->proto == PROBE_TCP ? EPOLLOUT : EPOLLIN,
+		.data.u64 = (uint64_t)s->gen << 32 | i,
+	};
+	if (rc == 0 && e->o->proto == PROBE_TCP) {
+		struct probe_result r;
+
+		result_base(e, s, &r);
+		r.state = PROBE_OPEN;
+		r.rtt_us = (mono_ns() - now) / 1000u;
+		finish(e, i, &r);
+		return 0;
+	}
+	if (epoll_ctl(e->ep, EPOLL_CTL_ADD, s->fd, &ev) < 0) {
+		finish_error(e, i, errno, mono_ns());
+		return 0;
+	}
+	if (e->resend_every_ns) {
+		s->tries_left = (uint8_t)((e->o->udp_tries ? e->o->udp_tries : 2) - 1);
+		if (s->tries_left) {
+			s->resend_ns = now + e->resend_every_ns;
+			s->in_resend = true;
+			list_push(e, &e->resend, i, true);
+		}
+	}
+	return 0;
+}
+
+/* ---- completion --------------------------------------------------------------------- */
+
+static void on_tcp_event(struct engine *e, uint32_t i, uint64_t now)
+{
+	struct slot *s = &e->slots[i];
+	int err = 0;
+	socklen_t len = sizeof err;
+
+	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		err = errno;
+	if (err == 0) {
+		struct probe_result r;
+
+		result_base(e, s, &r);
+		r.state = PROBE_OPEN;
+		r.rtt_us = (now - s->start_ns) / 1000u;
+		finish(e, i, &r);
+		return;
+	}
+	finish_error(e, i, err, now);
+}
+
+/* A datagram came back (UDP reply, echo reply) or an ICMP error was queued. */
+static void on_dgram_event(struct engine *e, uint32_t i, uint32_t events, uint64_t now)
+{
+	struct slot *s = &e->slots[i];
+	uint8_t buf[2048];
+	ssize_t n;
+
+	if (events & EPOLLERR) {
+		struct probe_result r;
+
+		int err = 0;
+		socklen_t len = sizeof err;
+
+		result_base(e, s, &r);
+		probe_read_icmp(s->fd, &r);
+		getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len);
+		probe_classify_error(-1, e->o->proto, r.icmp ? r.err : err ? err : EIO, &r);
+		if (r.state == PROBE_CLOSED || r.state == PROBE_REFUSED)
+			r.rtt_us = (now - s->start_ns) / 1000u;
+		finish(e, i, &r);
+		return;
+	}
+	n = recv(s->fd, buf, sizeof buf, 0);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return;
+		finish_error(e, i, errno, now);
+		return;
+	}
+	if (e->o->proto == PROBE_ICMP && n >= 1 &&
+	    buf[0] != (s->addr.family == AF_INET ? ICMP_ECHOREPLY : ICMP6_ECHO_REPLY))
+		return; /* not an echo reply: keep waiting */
+	struct probe_result r;
+
+	result_base(e, s, &r);
+	r.state = PROBE_OPEN;
+	r.rcvd = (uint32_t)n;
+	r.rtt_us = (now - s->start_ns) / 1000u;
+	finish(e, i, &r);
+}
+
+static void expire(struct engine *e, uint64_t now)
+{
+	while (e->resend.head != NIL && e->slots[e->resend.head].resend_ns <= now) {
+		uint32_t i = e->resend.head;
+		struct slot *s = &e->slots[i];
+
+		list_drop(e, &e->resend, i, true);
+		s->in_resend = false;
+		send_probe(e, s);
+		if (--s->tries_left) {
+			s->resend_ns = now + e->resend_every_ns;
+			s->in_resend = true;
+			list_push(e, &e->resend, i, true);
+		}
+	}
+	while (e->live.head != NIL && e->slots[e->live.head].deadline_ns <= now) {
+		uint32_t i = e->live.head;
+
+		finish_state(e, i, e->o->proto == PROBE_UDP ? PROBE_OPEN_FILTERED : PROBE_FILTERED,
+			     0);
+	}
+}
+
+/* Milliseconds until the next timer (deadline, retransmission or rate slot), rounded up
+ * so epoll never spins; -1 when nothing is pending. */
+static int next_wait_ms(const struct engine *e, uint64_t now, uint64_t next_launch_ns,
+			bool want_launch)
+{
+	uint64_t t = UINT64_MAX;
+
+	if (e->live.head != NIL)
+		t = e->slots[e->live.head].deadline_ns;
+	if (e->resend.head != NIL && e->slots[e->resend.head].resend_ns < t)
+		t = e->slots[e->resend.head].resend_ns;
+	if (want_launch && next_launch_ns < t)
+		t = next_launch_ns;
+	if (t == UINT64_MAX)
+		return -1;
+	if (t <= now)
+		return 0;
+	t = (t - now + 999999u) / 1000000u;
+	return t > 60000 ? 60000 : (int)t;
+}
+
+static int engine_init(struct engine *e, const struct probe_opts *o, struct diag_error *err)
+{
+	e->nslots = o->concurrency ? o->concurrency : probe_default_concurrency();
+	e->slots = calloc(e->nslots, sizeof *e->slots);
+	if (!e->slots)
+		return diag_fail(err, DIAG_EXIT_SOFTWARE, "probe", "out of memory");
+	for (uint32_t i = 0; i < e->nslots; i++) {
+		e->slots[i].fd = -1;
+		e->slots[i].next = i + 1 < e->nslots ? i + 1 : NIL;
+	}
+	e->free_head = 0;
+	e->live.head = e->live.tail = NIL;
+	e->resend.head = e->resend.tail = NIL;
+	e->timeout_ns = (uint64_t)(o->timeout_ms ? o->timeout_ms : PROBE_DEFAULT_TIMEOUT_MS) *
+			1000000u;
+	unsigned tries = o->udp_tries ? o->udp_tries : 2;
+	e->resend_every_ns = o->proto == PROBE_UDP && tries > 1 ? e->timeout_ns / tries : 0;
+	e->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (e->ep < 0) {
+		free(e->slots);
+		return diag_fail(err, DIAG_EXIT_OSERR, "epoll", "%s", strerror(errno));
+	}
+	return 0;
+}
+
+/* ICMP echo needs a ping socket; say so once, before any target, rather than per probe. */
+static int check_icmp_permitted(int family, struct diag_error *err)
+{
+	int fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC,
+			family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	if (errno == EACCES || errno == EPERM)
+		return diag_fail(err, DIAG_EXIT_NOPERM, "--icmp",
+				 "ICMP echo needs ping sockets: add this group to "
+				 "net.ipv4.ping_group_range");
+	return diag_fail(err, DIAG_EXIT_UNAVAILABLE, "--icmp", "ping socket: %s",
+			 strerror(errno));
+}
+
+int probe_run(const struct probe_opts *o, probe_next_fn next, void *next_arg,
+	      probe_result_fn done, void *done_arg, struct probe_stats *st,
+	      struct diag_error *err)
+{
+	struct engine e = {.o = o, .done = done, .done_arg = done_arg, .st = st};
+	struct epoll_event evs[EVENTS_MAX];
+	struct probe_target held;
+	bool have_held = false, source_done = false;
+	uint64_t t0, seq = 0, launched = 0, next_launch_ns;
+	int rc = 0;
+	double rate = o->rate > 0 ? o->rate : 0;
+
+	memset(st, 0, sizeof *st);
+	if (engine_init(&e, o, err) < 0)
+		return -1;
+	st->concurrency = e.nslots;
+	t0 = next_launch_ns = mono_ns();
+	while (!(o->stop && *o->stop)) {
+		uint64_t now = mono_ns();
+		int n;
+
+		while (!source_done && e.free_head != NIL && (!rate || now >= next_launch_ns)) {
+			if (!have_held) {
+				memset(&held, 0, sizeof held);
+				int got = next(next_arg, &held, err);
+
+				if (got <= 0) {
+					source_done = true;
+					rc = got < 0 ? -1 : 0;
+					break;
+				}
+				if (o->proto == PROBE_ICMP && seq == 0 && !held.resolve_error &&
+				    check_icmp_permitted(held.addr.family, err) < 0) {
+					source_done = true;
+					rc = -1;
+					break;
+				}
+				have_held = true;
+			}
+			if (launch(&e, &held, seq, mono_ns()) == 1)
+				break; /* out of descriptors: wait for a probe to finish */
+			have_held = false;
+			seq++;
+			launched++;
+			if (rate)
+				next_launch_ns = t0 + (uint64_t)((double)launched * 1e9 / rate);
+		}
+		if (source_done && e.inflight == 0)
+			break;
+		n = epoll_wait(e.ep, evs, EVENTS_MAX,
+			       next_wait_ms(&e, now, next_launch_ns,
+					    !source_done && rate && e.free_head != NIL));
+		if (n < 0 && errno != EINTR) {
+			rc = diag_fail(err, DIAG_EXIT_OSERR, "epoll_wait", "%s", strerror(errno));
+			break;
+		}
+		now = mono_ns();
+		for (int k = 0; k < n; k++) {
+			uint32_t i = (uint32_t)evs[k].data.u64;
+			uint32_t gen = (uint32_t)(evs[k].data.u64 >> 32);
+
+			if (i >= e.nslots || e.slots[i].gen != gen || e.slots[i].fd < 0)
+				continue;
+			if (o->proto == PROBE_TCP)
+				on_tcp_event(&e, i, now);
+			else
+				on_dgram_event(&e, i, evs[k].events, now);
+		}
+		expire(&e, now);
+	}
+	if (o->stop && *o->stop) {
+		st->interrupted = true;
+		while (e.live.head != NIL) {
+			uint32_t i = e.live.head;
+			struct slot *s = &e.slots[i];
+
+			list_drop(&e, &e.live, i, false);
+			if (s->fd >= 0)
+				close(s->fd);
+			free(s->name);
+		}
+	}
+	st->elapsed_us = (mono_ns() - t0) / 1000u;
+	close(e.ep);
+	free(e.slots);
+	return rc;
+}
