@@ -198,6 +198,13 @@ bool addr_is_private(const struct diag_addr *a)
 	return false;
 }
 
+bool addr_is_loopback(const struct diag_addr *a)
+{
+	static const uint8_t v6_loopback[16] = {[15] = 1};
+
+	return a->family == AF_INET ? a->b[0] == 127 : memcmp(a->b, v6_loopback, 16) == 0;
+}
+
 socklen_t addr_to_sockaddr(const struct diag_addr *a, uint16_t port,
 			   struct sockaddr_storage *ss)
 {

@@ -51,6 +51,7 @@ uint64_t range_size(const struct diag_range *r);
 bool addr_is_multicast(const struct diag_addr *a);
 bool addr_is_limited_broadcast(const struct diag_addr *a); /* 255.255.255.255 */
 bool addr_is_private(const struct diag_addr *a);          /* RFC 1918, 100.64/10, ULA, ... */
+bool addr_is_loopback(const struct diag_addr *a);         /* 127/8, ::1 */
 
 /* Conversions to and from socket addresses; port in host order. */
 socklen_t addr_to_sockaddr(const struct diag_addr *a, uint16_t port,

@@ -58,13 +58,16 @@ bool cur_be32(struct cursor *c, uint32_t *out)
 	return p != NULL;
 }
 
+/* One 8-byte take, not two 4-byte reads: a short buffer must fail at the start of the
+ * value without consuming half of it. */
 bool cur_be64(struct cursor *c, uint64_t *out)
 {
-	uint32_t hi = 0, lo = 0;
-	bool ok = cur_be32(c, &hi) && cur_be32(c, &lo);
+	const uint8_t *p = take(c, 8);
 
-	*out = ok ? (uint64_t)hi << 32 | lo : 0;
-	return ok;
+	*out = 0;
+	for (int i = 0; p && i < 8; i++)
+		*out = *out << 8 | p[i];
+	return p != NULL;
 }
 
 bool cur_le16(struct cursor *c, uint16_t *out)

@@ -29,6 +29,7 @@ struct slot {
 	uint32_t gen;              /* tells a stale epoll event from a reused slot */
 	uint8_t tries_left;
 	bool in_resend;
+	bool reusable;             /* TCP socket back in SS_UNCONNECTED: may probe again */
 	uint16_t port;
 	struct diag_addr addr;
 	uint64_t start_ns, deadline_ns, resend_ns, started_us, seq;
@@ -50,6 +51,7 @@ struct engine {
 	probe_result_fn done;
 	void *done_arg;
 	struct probe_stats *st;
+	int spare_fd[2];           /* a refused TCP socket, ready to connect again (v4, v6) */
 };
 
 static uint64_t mono_ns(void)
@@ -149,6 +151,13 @@ static void finish(struct engine *e, uint32_t i, struct probe_result *r)
 {
 	struct slot *s = &e->slots[i];
 
+	int fam = s->addr.family == AF_INET6;
+
+	if (s->fd >= 0 && s->reusable && r->state == PROBE_REFUSED && e->spare_fd[fam] < 0) {
+		e->spare_fd[fam] = s->fd;
+		s->fd = -1;
+	}
+	s->reusable = false;
 	if (s->fd >= 0) {
 		if (r->state == PROBE_OPEN && e->o->proto == PROBE_TCP) {
 			/* An abortive close (RST) leaves no TIME_WAIT behind a sweep. */
@@ -192,6 +201,47 @@ static void finish_error(struct engine *e, uint32_t i, int err, uint64_t now)
 	if (r.state == PROBE_REFUSED || r.state == PROBE_CLOSED)
 		r.rtt_us = (now - s->start_ns) / 1000u;
 	finish(e, i, &r);
+}
+
+/* A TCP probe whose socket error is err (0: connected). On loopback the kernel may pick an
+ * ephemeral source port equal to the destination port, and then the socket connects to
+ * itself (TCP simultaneous open): that is no listener, so it counts as refused. */
+static void tcp_complete(struct engine *e, uint32_t i, int err, uint64_t now)
+{
+	struct slot *s = &e->slots[i];
+	struct probe_result r;
+
+	if (err) {
+		finish_error(e, i, err, now);
+		return;
+	}
+	result_base(e, s, &r);
+	r.state = PROBE_OPEN;
+	r.rtt_us = (now - s->start_ns) / 1000u;
+	if (addr_is_loopback(&s->addr)) {
+		struct sockaddr_storage local;
+		socklen_t len = sizeof local;
+		struct diag_addr la;
+		uint16_t lport = 0;
+
+		if (getsockname(s->fd, (struct sockaddr *)&local, &len) == 0 &&
+		    addr_from_sockaddr((struct sockaddr *)&local, &la, &lport) &&
+		    lport == s->port && addr_eq(&la, &s->addr)) {
+			r.state = PROBE_REFUSED;
+			r.err = ECONNREFUSED;
+		}
+	}
+	finish(e, i, &r);
+}
+
+static int socket_error(int fd)
+{
+	int err = 0;
+	socklen_t len = sizeof err;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
+		return errno;
+	return err;
 }
 
 /* ---- launching ---------------------------------------------------------------------- */
@@ -272,6 +322,15 @@ static int open_socket(const struct engine *e, const struct slot *s)
 	return fd;
 }
 
+static int take_spare(struct engine *e, int family)
+{
+	int fam = family == AF_INET6, fd = e->o->proto == PROBE_TCP ? e->spare_fd[fam] : -1;
+
+	if (fd >= 0)
+		e->spare_fd[fam] = -1;
+	return fd;
+}
+
 /* Starts one probe in a free slot. Returns 0 when the probe started or already has its
  * result, 1 when the descriptor limit is reached (retry after a probe finishes). */
 static int launch(struct engine *e, const struct probe_target *t, uint64_t seq, uint64_t now)
@@ -306,7 +365,9 @@ static int launch(struct engine *e, const struct probe_target *t, uint64_t seq, 
 		finish(e, i, &r);
 		return 0;
 	}
-	s->fd = open_socket(e, s);
+	s->fd = take_spare(e, s->addr.family);
+	if (s->fd < 0)
+		s->fd = open_socket(e, s);
 	if (s->fd == -1 && (errno == EMFILE || errno == ENFILE) && e->inflight > 1) {
 		/* Give the slot back; the caller retries once a probe has finished. */
 		free(s->name);
@@ -331,25 +392,29 @@ static int launch(struct engine *e, const struct probe_target *t, uint64_t seq, 
 		finish_error(e, i, errno, mono_ns());
 		return 0;
 	}
-	if (e->o->proto != PROBE_TCP) {
-		if (send_probe(e, s) < 0) {
-			finish_error(e, i, errno, mono_ns());
+	if (e->o->proto == PROBE_TCP) {
+		/* Near hosts often answer before connect() returns (loopback and veth process
+		 * the SYN and its RST as the socket lock is released). A second connect() then
+		 * reports the outcome without an epoll round trip: 0 connected, EALREADY still
+		 * pending, or the error, which also returns the socket to SS_UNCONNECTED so the
+		 * next probe can reuse it instead of paying for socket() and close(). */
+		if (rc < 0)
+			rc = connect(s->fd, (struct sockaddr *)&ss, sl);
+		if (rc == 0 || errno != EALREADY) {
+			int err = rc == 0 ? 0 : errno;
+
+			s->reusable = err == ECONNREFUSED && !e->o->have_src && !e->o->src_port;
+			tcp_complete(e, i, err, mono_ns());
 			return 0;
 		}
+	} else if (send_probe(e, s) < 0) {
+		finish_error(e, i, errno, mono_ns());
+		return 0;
 	}
 	struct epoll_event ev = {
 		.events = e->o->proto == PROBE_TCP ? EPOLLOUT : EPOLLIN,
 		.data.u64 = (uint64_t)s->gen << 32 | i,
 	};
-	if (rc == 0 && e->o->proto == PROBE_TCP) {
-		struct probe_result r;
-
-		result_base(e, s, &r);
-		r.state = PROBE_OPEN;
-		r.rtt_us = (mono_ns() - now) / 1000u;
-		finish(e, i, &r);
-		return 0;
-	}
 	if (epoll_ctl(e->ep, EPOLL_CTL_ADD, s->fd, &ev) < 0) {
 		finish_error(e, i, errno, mono_ns());
 		return 0;
@@ -369,22 +434,7 @@ static int launch(struct engine *e, const struct probe_target *t, uint64_t seq, 
 
 static void on_tcp_event(struct engine *e, uint32_t i, uint64_t now)
 {
-	struct slot *s = &e->slots[i];
-	int err = 0;
-	socklen_t len = sizeof err;
-
-	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) < 0)
-		err = errno;
-	if (err == 0) {
-		struct probe_result r;
-
-		result_base(e, s, &r);
-		r.state = PROBE_OPEN;
-		r.rtt_us = (now - s->start_ns) / 1000u;
-		finish(e, i, &r);
-		return;
-	}
-	finish_error(e, i, err, now);
+	tcp_complete(e, i, socket_error(e->slots[i].fd), now);
 }
 
 /* A datagram came back (UDP reply, echo reply) or an ICMP error was queued. */
@@ -483,6 +533,7 @@ static int engine_init(struct engine *e, const struct probe_opts *o, struct diag
 		e->slots[i].next = i + 1 < e->nslots ? i + 1 : NIL;
 	}
 	e->free_head = 0;
+	e->spare_fd[0] = e->spare_fd[1] = -1;
 	e->live.head = e->live.tail = NIL;
 	e->resend.head = e->resend.tail = NIL;
 	e->timeout_ns = (uint64_t)(o->timeout_ms ? o->timeout_ms : PROBE_DEFAULT_TIMEOUT_MS) *
@@ -598,6 +649,9 @@ int probe_run(const struct probe_opts *o, probe_next_fn next, void *next_arg,
 		}
 	}
 	st->elapsed_us = (mono_ns() - t0) / 1000u;
+	for (int f = 0; f < 2; f++)
+		if (e.spare_fd[f] >= 0)
+			close(e.spare_fd[f]);
 	close(e.ep);
 	free(e.slots);
 	return rc;

@@ -1,0 +1,97 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "libdiag/redact.h"
+#include "libdiag/render.h"
+
+/* Adds item under key; frees item and returns false when either allocation failed. */
+static bool put(cJSON *obj, const char *key, cJSON *item)
+{
+	if (!item)
+		return false;
+	if (!cJSON_AddItemToObject(obj, key, item)) {
+		cJSON_Delete(item);
+		return false;
+	}
+	return true;
+}
+
+static cJSON *str_or_null(const char *s)
+{
+	return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+/* One finding, keys in schema order, evidence already redacted. NULL on OOM. */
+static cJSON *finding_to_json(const struct finding *f)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	if (!o)
+		return NULL;
+	if (!put(o, "check", cJSON_CreateString(f->check ? f->check : "")) ||
+	    !put(o, "status", cJSON_CreateString(diag_status_name(f->status))) ||
+	    !put(o, "subject", cJSON_CreateString(f->subject ? f->subject : "")) ||
+	    !put(o, "summary", cJSON_CreateString(f->summary ? f->summary : "")) ||
+	    !put(o, "evidence", f->evidence ? redact_copy(f->evidence) : cJSON_CreateObject()) ||
+	    !put(o, "fix", str_or_null(f->fix)) || !put(o, "ref", str_or_null(f->ref))) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+cJSON *report_to_json(const struct report *r)
+{
+	cJSON *root = cJSON_CreateObject(), *findings = cJSON_CreateArray();
+
+	if (!root || !findings)
+		goto oom;
+	for (size_t i = 0; i < r->n; i++) {
+		cJSON *f = finding_to_json(&r->findings[i]);
+
+		if (!f || !cJSON_AddItemToArray(findings, f)) {
+			cJSON_Delete(f);
+			goto oom;
+		}
+	}
+	if (!put(root, "tool", cJSON_CreateString(r->tool ? r->tool : "")) ||
+	    !put(root, "version", cJSON_CreateString(r->version ? r->version : "")) ||
+	    !put(root, "schema_version", cJSON_CreateNumber(REPORT_SCHEMA_VERSION))) {
+		goto oom;
+	}
+	if (!put(root, "findings", findings)) {
+		findings = NULL; /* put freed it */
+		goto oom;
+	}
+	findings = NULL;
+	if (!put(root, "verdict", cJSON_CreateString(diag_status_name(report_verdict(r)))))
+		goto oom;
+	return root;
+oom:
+	cJSON_Delete(findings);
+	cJSON_Delete(root);
+	return NULL;
+}
+
+/* One line of compact JSON and a newline, so reports concatenate as NDJSON. */
+char *render_json(const struct report *r)
+{
+	cJSON *root = report_to_json(r);
+	char *printed, *out = NULL;
+	size_t n;
+
+	if (!root)
+		return NULL;
+	printed = cJSON_PrintUnformatted(root);
+	cJSON_Delete(root);
+	if (!printed)
+		return NULL;
+	n = strlen(printed);
+	out = malloc(n + 2);
+	if (out) {
+		memcpy(out, printed, n);
+		memcpy(out + n, "\n", 2);
+	}
+	cJSON_free(printed);
+	return out;
+}
