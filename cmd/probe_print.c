@@ -33,7 +33,7 @@ static void print_nc_line(const struct probe_printer *p, const struct probe_resu
 		return;
 	}
 	probe_format_target(r, t, sizeof t);
-	if (r->icmp) {
+	if (r->icmp && r->state != PROBE_REFUSED && r->state != PROBE_CLOSED) {
 		char from[ADDR_STRLEN];
 		const char *name = probe_icmp_name(r->addr.family, r->icmp_type, r->icmp_code);
 
