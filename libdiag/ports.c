@@ -45,8 +45,13 @@ int ports_parse(struct port_list *pl, const char *spec, const char *proto,
 		char item[64], *dash;
 		uint16_t lo, hi;
 
-		if (len == 0 || len >= sizeof item)
+		if (len == 0)
 			goto bad;
+		if (len >= sizeof item) {
+			pl->n = n0, pl->count = count0;
+			return diag_fail(err, DIAG_EXIT_USAGE, spec,
+					 "invalid port '%.20s...' (1-65535 or a service name)", p);
+		}
 		memcpy(item, p, len);
 		item[len] = '\0';
 		dash = strchr(item, '-');

@@ -5,22 +5,39 @@
 #include <strings.h>
 
 static const char *const secret_words[] = {
-	"psk", "secret", "password", "passwd", "passphrase", "token", "key",
+	"psk", "secret", "password", "passwd", "passphrase", "token",
 };
 
-static bool in_list(const char *w, size_t n)
+/* "key" alone is no secret (AWS tags are {"Key", "Value"}; IKE has key lengths), but a
+ * shared, private or API key is. */
+static const char *const key_qualifiers[] = {
+	"shared", "preshared", "private", "api", "auth", "session", "signing",
+};
+
+static bool in_list(const char *const *list, size_t len, const char *w, size_t n)
 {
-	for (size_t i = 0; i < sizeof secret_words / sizeof *secret_words; i++)
-		if (strlen(secret_words[i]) == n && strncasecmp(w, secret_words[i], n) == 0)
+	for (size_t i = 0; i < len; i++)
+		if (strlen(list[i]) == n && strncasecmp(w, list[i], n) == 0)
 			return true;
 	return false;
 }
 
 /* A plural counts too: "preshared_keys" holds secrets as surely as "preshared_key". */
-static bool is_secret_word(const char *w, size_t n)
+static bool word_is(const char *const *list, size_t len, const char *w, size_t n)
 {
-	return in_list(w, n) ||
-	       (n > 1 && (w[n - 1] == 's' || w[n - 1] == 'S') && in_list(w, n - 1));
+	return in_list(list, len, w, n) ||
+	       (n > 1 && (w[n - 1] == 's' || w[n - 1] == 'S') && in_list(list, len, w, n - 1));
+}
+
+static bool is_secret_word(const char *w, size_t n, const char *prev, size_t prev_n)
+{
+	static const char *const key[] = {"key"};
+
+	if (word_is(secret_words, sizeof secret_words / sizeof *secret_words, w, n))
+		return true;
+	return prev && word_is(key, 1, w, n) &&
+	       in_list(key_qualifiers, sizeof key_qualifiers / sizeof *key_qualifiers, prev,
+		       prev_n);
 }
 
 /* Length of the word starting at s (letters only). A word ends before an upper-case
@@ -47,7 +64,8 @@ static size_t word_len(const char *s)
 
 bool redact_key_is_secret(const char *key)
 {
-	const char *p = key;
+	const char *p = key, *prev = NULL;
+	size_t prev_n = 0;
 
 	if (!key)
 		return false;
@@ -59,8 +77,10 @@ bool redact_key_is_secret(const char *key)
 			continue;
 		}
 		n = word_len(p);
-		if (is_secret_word(p, n))
+		if (is_secret_word(p, n, prev, prev_n))
 			return true;
+		prev = p;
+		prev_n = n;
 		p += n;
 	}
 	return false;

@@ -20,9 +20,12 @@ void target_iter_init(struct target_iter *it, const struct target_opts *opts,
 	it->lp = "";
 }
 
+/* argi reaches argc as soon as the last argument is loaded, while its words are still
+ * being read; file lines are read only after every argument, so the line count is what
+ * says where the current word came from. */
 static bool from_file(const struct target_iter *it)
 {
-	return it->argi >= it->argc && it->fp;
+	return it->line > 0;
 }
 
 /* Next whitespace- or comma-separated word, loading arguments and then file lines as
@@ -244,10 +247,13 @@ int target_iter_next(struct target_iter *it, struct target *out, struct diag_err
 				return diag_fail(err, DIAG_EXIT_USAGE, "port", "no ports given");
 			continue;
 		}
-		char *w = next_word(it, err);
+		/* A local error tells the end of the input from a failure even when the
+		 * caller passed no err, or one that already holds an earlier error. */
+		struct diag_error e = {0};
+		char *w = next_word(it, &e);
 
 		if (!w)
-			return err && err->code ? -1 : 0;
+			return e.code ? diag_fail(err, e.code, e.where, "%s", e.what) : 0;
 		if (load_spec(it, w, err) < 0)
 			return -1;
 		it->have_spec = true;
@@ -261,22 +267,23 @@ int targets_count(char *const *argv, int argc, FILE *fp, const char *fp_name,
 {
 	struct target_opts o = *opts;
 	struct target_iter *it = calloc(1, sizeof *it);
+	struct diag_error e = {0}; /* as in target_iter_next: err may be NULL */
 	char *w;
 
 	if (!it)
 		return diag_fail(err, DIAG_EXIT_SOFTWARE, "targets", "out of memory");
 	target_iter_init(it, &o, ports, argv, argc, fp, fp_name);
 	*count = 0;
-	while ((w = next_word(it, err)) != NULL) {
+	while ((w = next_word(it, &e)) != NULL) {
 		uint64_t n = 1;
 		enum spec_kind kind = spec_kind(w);
 
 		if (kind == SPEC_NAME && o.numeric) {
-			load_spec(it, w, err);
+			load_spec(it, w, &e);
 			break;
 		}
 		if (kind != SPEC_NAME) {
-			if (load_spec(it, w, err) < 0)
+			if (load_spec(it, w, &e) < 0)
 				break;
 			struct diag_range r = {.first = it->cur, .last = it->last};
 
@@ -288,5 +295,5 @@ int targets_count(char *const *argv, int argc, FILE *fp, const char *fp_name,
 		*count = n > UINT64_MAX - *count ? UINT64_MAX : *count + n;
 	}
 	free(it);
-	return err && err->code ? -1 : 0;
+	return e.code ? diag_fail(err, e.code, e.where, "%s", e.what) : 0;
 }
