@@ -221,11 +221,6 @@ static int prepare(struct probe_cmd *pc, int argc, char **argv, int first)
 	}
 	if (pc->fp && pc->fp != stdin)
 		rewind(pc->fp);
-	uint64_t max = pc->targets.max_targets ? pc->targets.max_targets : TARGETS_DEFAULT_MAX;
-	if (total > max)
-		return cli_usage_error(TOOL, "%llu targets (addresses x ports) exceed the limit of "
-					     "%llu; raise it with --max-targets",
-				       (unsigned long long)total, (unsigned long long)max);
 	pc->total = total;
 	for (int i = 0; i < pc->nspecs; i++)
 		snprintf(pc->subject + strlen(pc->subject), sizeof pc->subject - strlen(pc->subject),

@@ -89,7 +89,11 @@ bad_item:
 		if (dash)
 			*dash = '-';
 		pl->n = n0, pl->count = count0;
-		return diag_fail(err, DIAG_EXIT_USAGE, spec, "invalid port '%s' (1-65535 or a service name)", item);
+		if (strcmp(item, spec) == 0) /* the place already names it */
+			return diag_fail(err, DIAG_EXIT_USAGE, spec,
+					 "invalid port (1-65535 or a service name)");
+		return diag_fail(err, DIAG_EXIT_USAGE, spec,
+				 "invalid port '%s' (1-65535 or a service name)", item);
 	}
 	return 0;
 bad:

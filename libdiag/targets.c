@@ -97,9 +97,11 @@ static int check_family_and_scope(struct target_iter *it, const struct diag_rang
 				 r->first.family == AF_INET ? "IPv4" : "IPv6",
 				 it->opts.family == AF_INET ? '4' : '6');
 	if (ranges_overlap(r, "224.0.0.0", "239.255.255.255") ||
+	    ranges_overlap(r, "::ffff:224.0.0.0", "::ffff:239.255.255.255") ||
 	    ranges_overlap(r, "ff00::", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"))
 		return diag_fail(err, code, it->where, "multicast targets are refused");
-	if (ranges_overlap(r, "255.255.255.255", "255.255.255.255"))
+	if (ranges_overlap(r, "255.255.255.255", "255.255.255.255") ||
+	    ranges_overlap(r, "::ffff:255.255.255.255", "::ffff:255.255.255.255"))
 		return diag_fail(err, code, it->where, "broadcast targets are refused");
 	return 0;
 }
@@ -293,6 +295,14 @@ int targets_count(char *const *argv, int argc, FILE *fp, const char *fp_name,
 		}
 		n = ports->count && n > UINT64_MAX / ports->count ? UINT64_MAX : n * ports->count;
 		*count = n > UINT64_MAX - *count ? UINT64_MAX : *count + n;
+		if (*count > it->opts.max_targets) {
+			diag_fail(&e, from_file(it) ? DIAG_EXIT_DATAERR : DIAG_EXIT_USAGE, it->where,
+				  "%llu targets (addresses x ports) exceed the limit of %llu; raise "
+				  "it with --max-targets",
+				  (unsigned long long)*count,
+				  (unsigned long long)it->opts.max_targets);
+			break;
+		}
 	}
 	free(it);
 	return e.code ? diag_fail(err, e.code, e.where, "%s", e.what) : 0;

@@ -63,7 +63,8 @@ void target_iter_init(struct target_iter *it, const struct target_opts *opts,
 int target_iter_next(struct target_iter *it, struct target *out, struct diag_error *err);
 
 /* Counts the targets the specs would yield (names count one each) without resolving;
- * saturates at UINT64_MAX. Fails like target_iter_next on a malformed spec. */
+ * saturates at UINT64_MAX. Fails like target_iter_next on a malformed spec, and naming
+ * the spec that crosses opts->max_targets when the total exceeds it. */
 int targets_count(char *const *argv, int argc, FILE *fp, const char *fp_name,
 		  const struct target_opts *opts, const struct port_list *ports,
 		  uint64_t *count, struct diag_error *err);

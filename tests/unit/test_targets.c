@@ -445,11 +445,19 @@ static void test_count(void **state)
 				 .argc = 3,
 				 .file = "# more\n10.0.0.0/31 10.0.0.9/32\n",
 				 .file_name = "t"};
-	const struct spec big = ONE("10.0.0.0/8", "1-2"), huge = ONE("2001:db8::/64", "80"),
-			  none = {.ports = "80"}, no_ports = ONE("10.0.0.0/24", NULL);
+	struct spec big = ONE("10.0.0.0/8", "1-2"), huge = ONE("2001:db8::/64", "80");
+	const struct spec none = {.ports = "80"}, no_ports = ONE("10.0.0.0/24", NULL);
+	struct diag_error err = {0};
 	uint64_t n = 0;
 
 	(void)state;
+	/* Above the default limit the count fails, naming the spec that crossed it. */
+	assert_int_equal(count(&big, &n, &err), -1);
+	assert_int_equal(err.code, DIAG_EXIT_USAGE);
+	assert_string_equal(err.where, "10.0.0.0/8");
+	assert_string_equal(err.what, "33554428 targets (addresses x ports) exceed the limit "
+				      "of 65536; raise it with --max-targets");
+	big.opts.max_targets = huge.opts.max_targets = UINT64_MAX;
 	/* (2 + 10 + 4 + 1 name + 2 + 1) addresses x 3 ports; names are not resolved */
 	assert_int_equal(count(&mix, &n, NULL), 0);
 	assert_true(n == 20 * 3);
