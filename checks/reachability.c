@@ -31,7 +31,7 @@ void reach_finding(struct report *rep, const struct reach_tally *t,
 	for (int s = 0; s < PROBE_STATE_COUNT; s++)
 		finding_ev_num(f, probe_state_name(s), (double)st->by_state[s]);
 	finding_ev_num(f, "elapsed_s", (double)st->elapsed_us / 1e6);
-	finding_ev_num(f, "rate_per_s", secs > 0 ? (double)(uint64_t)((double)probes / secs) : 0);
+	finding_ev_num(f, "rate_per_s", secs > 0 ? (double)(uint64_t)((double)probes / secs + 0.5) : 0);
 	finding_ev_num(f, "concurrency", st->concurrency);
 	if (st->interrupted)
 		finding_ev_bool(f, "interrupted", true);

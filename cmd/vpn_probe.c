@@ -4,6 +4,8 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "cmd/cli.h"
 #include "cmd/probe_cmd.h"
@@ -186,6 +188,28 @@ static int prepare(struct probe_cmd *pc, int argc, char **argv, int first)
 	char buf[512];
 	uint64_t total;
 
+	if (pc->probe.have_src) {
+		/* A source address this host does not have would make every probe an error;
+		 * say it once, before the sweep. */
+		struct sockaddr_storage ss;
+		socklen_t sl = addr_to_sockaddr(&pc->probe.src, 0, &ss);
+		int fd = socket(pc->probe.src.family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+
+		if (fd < 0 || bind(fd, (struct sockaddr *)&ss, sl) < 0) {
+			int e = errno;
+			char a[ADDR_STRLEN];
+
+			if (fd >= 0)
+				close(fd);
+			return cli_usage_error(TOOL, "-s %s: %s", addr_str(&pc->probe.src, a),
+					       strerror(e));
+		}
+		close(fd);
+		if (pc->targets.family && pc->targets.family != pc->probe.src.family)
+			return cli_usage_error(TOOL, "-s and -%c: the source address is of the other "
+						     "family", pc->targets.family == AF_INET ? '4' : '6');
+		pc->targets.family = pc->probe.src.family;
+	}
 	pc->specs = argv + first;
 	pc->nspecs = argc - first;
 	if (!pc->icmp && !pc->ports_arg) {
@@ -261,8 +285,8 @@ static int sweep(struct probe_cmd *pc)
 	if (pc->print.verbose >= 2 && !pc->print.json)
 		fprintf(stderr, "sent %llu, rcvd %llu\n", (unsigned long long)pc->print.sent,
 			(unsigned long long)pc->print.rcvd);
-	if (pc->summary)
-		probe_print_summary(stdout, &st);
+	if (pc->summary) /* never inside the NDJSON stream */
+		probe_print_summary(pc->print.json ? stderr : stdout, &st);
 	if (pc->print.json)
 		probe_print_report(stdout, &pc->print, &st, pc->subject);
 	fflush(stdout);

@@ -560,8 +560,10 @@ static int check_icmp_permitted(int family, struct diag_error *err)
 	}
 	if (errno == EACCES || errno == EPERM)
 		return diag_fail(err, DIAG_EXIT_NOPERM, "--icmp",
-				 "ICMP echo needs ping sockets: add this group to "
-				 "net.ipv4.ping_group_range");
+				 "ICMP echo needs a ping socket, and group %u is outside "
+				 "net.ipv4.ping_group_range (sysctl -w "
+				 "net.ipv4.ping_group_range=\"%u %u\")",
+				 (unsigned)getgid(), (unsigned)getgid(), (unsigned)getgid());
 	return diag_fail(err, DIAG_EXIT_UNAVAILABLE, "--icmp", "ping socket: %s",
 			 strerror(errno));
 }
