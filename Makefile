@@ -126,7 +126,7 @@ bench: deps-test
 # ---- fuzzing (clang + libFuzzer + ASan/UBSan) ----------------------------------------
 FUZZ_CC     := clang
 FUZZ_FLAGS  := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-$(B)/fuzz/lf_%: fuzz/%.c $(LIB_SRC) $(CHECK_SRC)
+$(B)/fuzz/lf_%: fuzz/%.c $(LIB_SRC) $(CHECK_SRC) $(wildcard libdiag/*.h checks/*.h)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(CHECK_SRC) $(LDLIBS)
 

@@ -28,6 +28,37 @@ static bool from_file(const struct target_iter *it)
 	return it->line > 0;
 }
 
+/* Reads one line into linebuf. A NUL byte, an over-long line and a read error are each
+ * an error naming file:line, never a silent end of the targets. Returns 1 with a line,
+ * 0 at the end of the file, -1 on error. */
+static int read_line(struct target_iter *it, struct diag_error *err)
+{
+	size_t n = 0;
+	int c;
+
+	while ((c = getc(it->fp)) != EOF && c != '\n') {
+		if (n + 1 >= sizeof it->linebuf || c == '\0') {
+			snprintf(it->where, sizeof it->where, "%s:%u", it->fp_name, it->line + 1);
+			if (c == '\0')
+				return diag_fail(err, DIAG_EXIT_DATAERR, it->where,
+						 "NUL byte at column %zu", n + 1);
+			return diag_fail(err, DIAG_EXIT_DATAERR, it->where,
+					 "line longer than %zu bytes", sizeof it->linebuf - 2);
+		}
+		it->linebuf[n++] = (char)c;
+	}
+	if (ferror(it->fp)) {
+		snprintf(it->where, sizeof it->where, "%s:%u", it->fp_name, it->line + 1);
+		return diag_fail(err, DIAG_EXIT_NOINPUT, it->where, "read error");
+	}
+	if (c == EOF && n == 0)
+		return 0;
+	it->linebuf[n] = '\0';
+	it->line++;
+	snprintf(it->where, sizeof it->where, "%s:%u", it->fp_name, it->line);
+	return 1;
+}
+
 /* Next whitespace- or comma-separated word, loading arguments and then file lines as
  * needed. Returns NULL at the end of all sources. */
 static char *next_word(struct target_iter *it, struct diag_error *err)
@@ -55,15 +86,10 @@ static char *next_word(struct target_iter *it, struct diag_error *err)
 			it->lp = it->argbuf;
 			continue;
 		}
-		if (!it->fp || !fgets(it->linebuf, sizeof it->linebuf, it->fp))
+		if (!it->fp)
 			return NULL;
-		it->line++;
-		snprintf(it->where, sizeof it->where, "%s:%u", it->fp_name, it->line);
-		if (!strchr(it->linebuf, '\n') && !feof(it->fp)) {
-			diag_fail(err, DIAG_EXIT_DATAERR, it->where, "line longer than %zu bytes",
-				  sizeof it->linebuf - 2);
-			return NULL;
-		}
+		if (read_line(it, err) <= 0)
+			return NULL; /* the end, or an error naming file:line */
 		it->linebuf[strcspn(it->linebuf, "#")] = '\0';
 		it->lp = it->linebuf;
 	}

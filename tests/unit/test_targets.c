@@ -516,6 +516,31 @@ static void test_count_errors(void **state)
 	assert_string_equal(err.what, "IPv4 address with -6");
 }
 
+/* A NUL byte inside a line is an error at file:line, never a silent end of the list. */
+static void test_nul_byte_in_file(void **state)
+{
+	static char text[] = "127.0.0.1\n10.0.\0.1\n10.0.0.2\n";
+	FILE *fp = fmemopen(text, sizeof text - 1, "r");
+	struct port_list *pl = calloc(1, sizeof *pl);
+	struct target_opts o = {.numeric = true};
+	struct target_iter it;
+	struct target t;
+	struct diag_error err = {0};
+
+	(void)state;
+	assert_non_null(fp);
+	assert_non_null(pl);
+	assert_int_equal(ports_parse(pl, "80", "tcp", &err), 0);
+	target_iter_init(&it, &o, pl, NULL, 0, fp, "t.txt");
+	assert_int_equal(target_iter_next(&it, &t, &err), 1);
+	assert_int_equal(target_iter_next(&it, &t, &err), -1);
+	assert_int_equal(err.code, DIAG_EXIT_DATAERR);
+	assert_string_equal(err.where, "t.txt:2");
+	assert_string_equal(err.what, "NUL byte at column 6");
+	fclose(fp);
+	free(pl);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -540,6 +565,7 @@ int main(void)
 		cmocka_unit_test(test_count),
 		cmocka_unit_test(test_count_matches_iteration),
 		cmocka_unit_test(test_count_errors),
+		cmocka_unit_test(test_nul_byte_in_file),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

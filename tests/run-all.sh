@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# What `make check` runs after building: every suite in turn, each closing with its own
+# "SUITE: N passed, N failed[, N skipped]" line, then one total line alone at the end:
+# "N passed, N failed[, N skipped]". Exits non-zero when anything failed.
+#   CI_FUZZ_SECONDS   seconds of libFuzzer per target (default 10; needs clang)
+#   SUITE_TIMEOUT     seconds before a hung suite is stopped (default 900)
+set -u
+shopt -s nullglob
+
+cd "$(dirname "$0")/.." || exit 1
+suite_timeout=${SUITE_TIMEOUT:-900}
+total_passed=0
+total_failed=0
+total_skipped=0
+out=$(mktemp "${TMPDIR:-/tmp}/vpn-doctor-check.XXXXXX")
+trap 'rm -f "$out"' EXIT
+
+# run SUITE CMD...: runs a suite, shows its output, and adds its summary line to the totals.
+# A suite that prints no summary, or exits non-zero while reporting no failure, counts one
+# failure so that nothing fails silently.
+run() {
+	local suite=$1 line p f s rc
+	shift
+	echo "== $suite"
+	timeout --kill-after=10 "$suite_timeout" "$@" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -E '[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+	if [ -z "$line" ]; then
+		[ "$rc" -eq 124 ] && echo "run-all: $suite: timed out after ${suite_timeout}s" ||
+			echo "run-all: $suite: no summary line (exit status $rc)"
+		total_failed=$((total_failed + 1))
+		return
+	fi
+	[[ $line =~ ([0-9]+)\ passed,\ ([0-9]+)\ failed(,\ ([0-9]+)\ skipped)? ]]
+	p=${BASH_REMATCH[1]} f=${BASH_REMATCH[2]} s=${BASH_REMATCH[4]:-0}
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "run-all: $suite: exit status $rc although no test failed"
+		f=1
+	fi
+	total_passed=$((total_passed + p))
+	total_failed=$((total_failed + f))
+	total_skipped=$((total_skipped + s))
+}
+
+# skip SUITE WHY: a suite that cannot run here counts one skip, with the reason.
+skip() {
+	echo "== $1"
+	echo "$1: skipped ($2)"
+	total_skipped=$((total_skipped + 1))
+}
+
+# Scripts run through bash so that a missing execute bit cannot hide a suite.
+if [ -f tests/run-unit.sh ]; then
+	run unit bash tests/run-unit.sh build/tests/test_*
+else
+	echo "== unit"
+	echo "run-all: unit: tests/run-unit.sh is missing"
+	total_failed=$((total_failed + 1))
+fi
+
+run fuzz-replay bash tests/run-fuzz-replay.sh build/fuzz/replay_*
+
+[ -f tests/golden/run.sh ] && run golden bash tests/golden/run.sh
+
+pages=(man/*.1)
+[ ${#pages[@]} -gt 0 ] && run man bash tests/lint-man.sh "${pages[@]}"
+
+if [ -f tests/integration/run.sh ]; then
+	if [ "$(id -u)" -eq 0 ]; then
+		run integration bash tests/integration/run.sh
+	else
+		skip integration "needs root to create network namespaces"
+	fi
+fi
+
+if command -v clang >/dev/null 2>&1; then
+	run fuzz make --no-print-directory fuzz FUZZ_SECONDS="${CI_FUZZ_SECONDS:-10}"
+else
+	skip fuzz "clang is not installed"
+fi
+
+echo
+summary="$total_passed passed, $total_failed failed"
+[ "$total_skipped" -gt 0 ] && summary="$summary, $total_skipped skipped"
+echo "$summary"
+[ "$total_failed" -eq 0 ]
