@@ -54,7 +54,7 @@ FUZZ_REPLAY := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/replay_%)
 FUZZ_BINS   := $(FUZZ_SRC:fuzz/%.c=$(B)/fuzz/lf_%)
 MANPAGES    := $(sort $(wildcard man/*.1))
 
-.PHONY: all demo check bench fuzz fuzz-replay install uninstall clean deps deps-test \
+.PHONY: all demo check bench fuzz fuzz-replay install uninstall clean deps deps-demo deps-test \
         unit golden integration lint-man check-asan
 
 all: $(MAIN_BIN) $(TOOL_BINS)
@@ -92,6 +92,9 @@ $(B)/fuzz/replay_%: fuzz/%.c fuzz/replay.c $(LIBDIAG)
 deps:
 	@scripts/deps.sh build
 
+deps-demo:
+	@scripts/deps.sh demo
+
 deps-test:
 	@scripts/deps.sh test
 
@@ -115,7 +118,7 @@ check: deps-test
 	@$(MAKE) --no-print-directory all $(UNIT_BINS) $(FUZZ_REPLAY)
 	@tests/run-all.sh
 
-demo: deps
+demo: deps-demo
 	@$(MAKE) --no-print-directory all
 	@scripts/demo.sh
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: scripts/deps.sh build|test
+# Usage: scripts/deps.sh build|demo|test
 # Installs the Debian 12 packages vpn-doctor needs to build (build) or to build and run
 # every test (test). Quiet when all are present. As root it installs what is missing; as
 # anyone else it prints the command to run and exits 1.
@@ -7,15 +7,18 @@ set -euo pipefail
 
 build_pkgs=(build-essential pkg-config libcurl4-openssl-dev libssl-dev libnet1-dev
 	libpcap-dev libcjson-dev)
+# The demo builds two namespaces with a listener and firewall rules.
+demo_pkgs=("${build_pkgs[@]}" ncat iptables iproute2)
 # iptables on Debian 12 is the nft-backed build; the integration tests are fine with it.
 test_pkgs=("${build_pkgs[@]}" libcmocka-dev clang libclang-rt-14-dev nmap ncat
-	netcat-openbsd busybox iptables iproute2 mandoc hyperfine procps time)
+	netcat-openbsd busybox iptables iproute2 mandoc hyperfine procps time jq)
 
 case "${1:-}" in
 build) want=("${build_pkgs[@]}") ;;
+demo) want=("${demo_pkgs[@]}") ;;
 test) want=("${test_pkgs[@]}") ;;
 *)
-	echo "usage: scripts/deps.sh build|test" >&2
+	echo "usage: scripts/deps.sh build|demo|test" >&2
 	exit 64
 	;;
 esac
@@ -39,5 +42,5 @@ if [ "$(id -u)" -ne 0 ]; then
 	exit 1
 fi
 echo "deps: installing ${missing[*]}" >&2
-apt-get update
+apt-get update -q
 DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
