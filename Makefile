@@ -25,8 +25,9 @@ PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) \
 
 WARN        := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS      ?= -O2 -g
+THREADS     := -pthread
 CPPFLAGS    += -D_GNU_SOURCE -DVPN_DOCTOR_VERSION='"$(VERSION)"' -I. $(PKG_CFLAGS)
-ALL_CFLAGS   = -std=c11 $(WARN) $(CFLAGS)
+ALL_CFLAGS   = -std=c11 $(WARN) $(THREADS) $(CFLAGS)
 # --as-needed: a tool records only the libraries it really calls, so vpn-probe does not
 # map libcurl and its dozen dependencies (that alone is megabytes of resident memory).
 LDFLAGS     ?=

@@ -17,7 +17,7 @@ static const char *const TOOL = "vpn-probe";
 
 enum {
 	OPT_RATE = 256, OPT_JSON, OPT_SUMMARY, OPT_OPEN, OPT_ICMP, OPT_PORTS, OPT_UDP_PAYLOAD,
-	OPT_KEEPALIVE, OPT_COUNT, OPT_MAX_TARGETS, OPT_HELP, OPT_VERSION,
+	OPT_KEEPALIVE, OPT_COUNT, OPT_MAX_TARGETS, OPT_THREADS, OPT_HELP, OPT_VERSION,
 };
 
 static const struct cli_opt options[] = {
@@ -35,6 +35,7 @@ static const struct cli_opt options[] = {
 	{OPT_ICMP, 0, "icmp", NULL, "ICMP echo through ping sockets instead of ports"},
 	{OPT_PORTS, 0, "ports", "LIST", "ports to probe (instead of the last operand)"},
 	{OPT_RATE, 0, "rate", "N", "start at most N probes per second"},
+	{OPT_THREADS, 0, "threads", "N", "worker threads (default: one per CPU, at most 4)"},
 	{OPT_UDP_PAYLOAD, 0, "udp-payload", "HEX", "UDP payload for every port"},
 	{OPT_JSON, 0, "json", NULL, "one JSON object per probe, then a report (NDJSON)"},
 	{OPT_SUMMARY, 0, "summary", NULL, "print counts at the end"},
@@ -114,6 +115,13 @@ static int handle_option(void *ctx, int id, const char *arg)
 		if ((rc = cli_number(TOOL, flag, arg, 0.001, 10000000, "rate", &v)) != 0)
 			return rc;
 		pc->probe.rate = v;
+		break;
+	case OPT_THREADS:
+		if ((rc = cli_number(TOOL, flag, arg, 1, 4, "thread count", &v)) != 0)
+			return rc;
+		if (v != (double)(unsigned)v)
+			return cli_usage_error(TOOL, "%s %s: invalid thread count", flag, arg);
+		pc->probe.workers = (unsigned)v;
 		break;
 	case OPT_KEEPALIVE:
 		if ((rc = cli_number(TOOL, flag, arg, 0.1, 86400, "interval", &v)) != 0)

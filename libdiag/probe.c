@@ -7,6 +7,8 @@
 #include "libdiag/probe_internal.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <netinet/in.h>
 #include <netinet/ip_icmp.h>
 #include <netinet/icmp6.h>
@@ -52,6 +54,7 @@ struct engine {
 	void *done_arg;
 	struct probe_stats *st;
 	int spare_fd[2];           /* a refused TCP socket, ready to connect again (v4, v6) */
+	struct shared *sh;         /* the run this engine works for */
 };
 
 static uint64_t mono_ns(void)
@@ -139,11 +142,15 @@ static void result_base(const struct engine *e, const struct slot *s, struct pro
 	r->sent = s->sent;
 }
 
+static void done_lock(struct shared *sh, bool lock);
+
 static void deliver(struct engine *e, struct probe_result *r)
 {
 	e->st->done++;
 	e->st->by_state[r->state]++;
+	done_lock(e->sh, true);
 	e->done(e->done_arg, r);
+	done_lock(e->sh, false);
 }
 
 /* Ends the probe in slot i: closes its socket, reports, and frees the slot. */
@@ -568,93 +575,258 @@ static int check_icmp_permitted(int family, struct diag_error *err)
 			 strerror(errno));
 }
 
-int probe_run(const struct probe_opts *o, probe_next_fn next, void *next_arg,
-	      probe_result_fn done, void *done_arg, struct probe_stats *st,
-	      struct diag_error *err)
-{
-	struct engine e = {.o = o, .done = done, .done_arg = done_arg, .st = st};
-	struct epoll_event evs[EVENTS_MAX];
-	struct probe_target held;
-	bool have_held = false, source_done = false;
-	uint64_t t0, seq = 0, launched = 0, next_launch_ns;
-	int rc = 0;
-	double rate = o->rate > 0 ? o->rate : 0;
+/* ---- workers ------------------------------------------------------------------------
+ * Most of a probe's cost is kernel work done inside connect() (on loopback and veth the
+ * peer's answer is processed in the caller's context), so one thread per CPU, each with
+ * its own epoll set and slots, scales a sweep with the cores. Workers pull targets from
+ * the shared source in small batches under one lock and report results under another;
+ * callers see the same serialised callbacks as with one thread. */
 
-	memset(st, 0, sizeof *st);
-	if (engine_init(&e, o, err) < 0)
-		return -1;
-	st->concurrency = e.nslots;
+#define PULL_BATCH 32
+#define MAX_WORKERS 4
+
+struct shared {
+	pthread_mutex_t pull_lock, done_lock;
+	const struct probe_opts *o;
+	probe_next_fn next;
+	void *next_arg;
+	probe_result_fn done;
+	void *done_arg;
+	bool source_done, icmp_checked, spawned;
+	int rc;
+	struct diag_error err;
+	uint64_t seq;
+	unsigned nworkers, started;
+	unsigned slots_per_worker;
+	struct worker *workers;
+};
+
+struct worker {
+	struct engine e;
+	struct shared *sh;
+	struct probe_stats st;
+	pthread_t thread;
+	int init_rc;
+	struct diag_error init_err;
+	struct probe_target batch[PULL_BATCH];
+	uint64_t batch_seq[PULL_BATCH];
+	char names[PULL_BATCH][256];
+	int nbatch, ibatch;
+};
+
+static void *worker_main(void *arg);
+
+static void spawn_workers(struct shared *sh)
+{
+	for (unsigned k = 1; k < sh->nworkers; k++) {
+		struct worker *w = &sh->workers[k];
+
+		if (pthread_create(&w->thread, NULL, worker_main, w) != 0)
+			break;
+		sh->started++;
+	}
+}
+
+/* Refills the worker's batch from the shared source. Returns false when the source is
+ * exhausted or failed. */
+static bool refill(struct worker *w)
+{
+	struct shared *sh = w->sh;
+	bool spawn = false;
+
+	pthread_mutex_lock(&sh->pull_lock);
+	w->nbatch = w->ibatch = 0;
+	while (!sh->source_done && w->nbatch < PULL_BATCH) {
+		struct probe_target *t = &w->batch[w->nbatch];
+		int got;
+
+		memset(t, 0, sizeof *t);
+		got = sh->next(sh->next_arg, t, &sh->err);
+		if (got <= 0) {
+			sh->source_done = true;
+			if (got < 0)
+				sh->rc = -1;
+			break;
+		}
+		if (sh->o->proto == PROBE_ICMP && !sh->icmp_checked && !t->resolve_error) {
+			sh->icmp_checked = true;
+			if (check_icmp_permitted(t->addr.family, &sh->err) < 0) {
+				sh->source_done = true;
+				sh->rc = -1;
+				break;
+			}
+		}
+		if (t->name) { /* the source's name is valid until its next call only */
+			snprintf(w->names[w->nbatch], sizeof w->names[0], "%s", t->name);
+			t->name = w->names[w->nbatch];
+		}
+		w->batch_seq[w->nbatch++] = sh->seq++;
+	}
+	if (!sh->spawned && !sh->source_done) {
+		sh->spawned = true;
+		spawn = true;
+	}
+	pthread_mutex_unlock(&sh->pull_lock);
+	if (spawn)
+		spawn_workers(sh);
+	return w->nbatch > 0;
+}
+
+static void worker_loop(struct worker *w)
+{
+	struct engine *e = &w->e;
+	const struct probe_opts *o = w->sh->o;
+	struct epoll_event evs[EVENTS_MAX];
+	bool source_done = false;
+	uint64_t t0, launched = 0, next_launch_ns;
+	double rate = o->rate > 0 ? o->rate / w->sh->nworkers : 0;
+
 	t0 = next_launch_ns = mono_ns();
 	while (!(o->stop && *o->stop)) {
 		uint64_t now = mono_ns();
 		int n;
 
-		while (!source_done && e.free_head != NIL && (!rate || now >= next_launch_ns)) {
-			if (!have_held) {
-				memset(&held, 0, sizeof held);
-				int got = next(next_arg, &held, err);
-
-				if (got <= 0) {
-					source_done = true;
-					rc = got < 0 ? -1 : 0;
-					break;
-				}
-				if (o->proto == PROBE_ICMP && seq == 0 && !held.resolve_error &&
-				    check_icmp_permitted(held.addr.family, err) < 0) {
-					source_done = true;
-					rc = -1;
-					break;
-				}
-				have_held = true;
+		while (!source_done && e->free_head != NIL && (!rate || now >= next_launch_ns)) {
+			if (w->ibatch == w->nbatch && !refill(w)) {
+				source_done = true;
+				break;
 			}
-			if (launch(&e, &held, seq, mono_ns()) == 1)
+			if (launch(e, &w->batch[w->ibatch], w->batch_seq[w->ibatch], mono_ns()) == 1)
 				break; /* out of descriptors: wait for a probe to finish */
-			have_held = false;
-			seq++;
+			w->ibatch++;
 			launched++;
 			if (rate)
 				next_launch_ns = t0 + (uint64_t)((double)launched * 1e9 / rate);
 		}
-		if (source_done && e.inflight == 0)
+		if (source_done && e->inflight == 0)
 			break;
-		n = epoll_wait(e.ep, evs, EVENTS_MAX,
-			       next_wait_ms(&e, now, next_launch_ns,
-					    !source_done && rate && e.free_head != NIL));
-		if (n < 0 && errno != EINTR) {
-			rc = diag_fail(err, DIAG_EXIT_OSERR, "epoll_wait", "%s", strerror(errno));
-			break;
-		}
+		n = epoll_wait(e->ep, evs, EVENTS_MAX,
+			       next_wait_ms(e, now, next_launch_ns,
+					    !source_done && rate && e->free_head != NIL));
+		if (n < 0 && errno != EINTR)
+			break; /* cannot happen with a valid epoll fd; in-flight probes are lost */
 		now = mono_ns();
 		for (int k = 0; k < n; k++) {
 			uint32_t i = (uint32_t)evs[k].data.u64;
 			uint32_t gen = (uint32_t)(evs[k].data.u64 >> 32);
 
-			if (i >= e.nslots || e.slots[i].gen != gen || e.slots[i].fd < 0)
+			if (i >= e->nslots || e->slots[i].gen != gen || e->slots[i].fd < 0)
 				continue;
 			if (o->proto == PROBE_TCP)
-				on_tcp_event(&e, i, now);
+				on_tcp_event(e, i, now);
 			else
-				on_dgram_event(&e, i, evs[k].events, now);
+				on_dgram_event(e, i, evs[k].events, now);
 		}
-		expire(&e, now);
+		expire(e, now);
 	}
 	if (o->stop && *o->stop) {
-		st->interrupted = true;
-		while (e.live.head != NIL) {
-			uint32_t i = e.live.head;
-			struct slot *s = &e.slots[i];
+		w->st.interrupted = true;
+		while (e->live.head != NIL) {
+			uint32_t i = e->live.head;
+			struct slot *s = &e->slots[i];
 
-			list_drop(&e, &e.live, i, false);
+			list_drop(e, &e->live, i, false);
 			if (s->fd >= 0)
 				close(s->fd);
 			free(s->name);
 		}
 	}
-	st->elapsed_us = (mono_ns() - t0) / 1000u;
+}
+
+static void worker_free(struct worker *w)
+{
 	for (int f = 0; f < 2; f++)
-		if (e.spare_fd[f] >= 0)
-			close(e.spare_fd[f]);
-	close(e.ep);
-	free(e.slots);
+		if (w->e.spare_fd[f] >= 0)
+			close(w->e.spare_fd[f]);
+	close(w->e.ep);
+	free(w->e.slots);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+
+	worker_loop(w);
+	return NULL;
+}
+
+static void done_lock(struct shared *sh, bool lock)
+{
+	if (sh->nworkers > 1)
+		(lock ? pthread_mutex_lock : pthread_mutex_unlock)(&sh->done_lock);
+}
+
+unsigned probe_default_workers(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n < 1 ? 1 : n > MAX_WORKERS ? MAX_WORKERS : (unsigned)n;
+}
+
+int probe_run(const struct probe_opts *o, probe_next_fn next, void *next_arg,
+	      probe_result_fn done, void *done_arg, struct probe_stats *st,
+	      struct diag_error *err)
+{
+	struct shared sh = {.o = o, .next = next, .next_arg = next_arg, .done = done,
+			    .done_arg = done_arg, .started = 1};
+	unsigned conc = o->concurrency ? o->concurrency : probe_default_concurrency();
+	uint64_t t0 = mono_ns();
+	int rc = 0;
+
+	memset(st, 0, sizeof *st);
+	sh.nworkers = o->workers ? o->workers : probe_default_workers();
+	if (sh.nworkers > MAX_WORKERS)
+		sh.nworkers = MAX_WORKERS;
+	/* Threads only pay off when probes are started as fast as possible. */
+	if (conc < sh.nworkers * 2 || (o->rate > 0 && o->rate < 1000))
+		sh.nworkers = 1;
+	sh.slots_per_worker = (conc + sh.nworkers - 1) / sh.nworkers;
+	sh.workers = calloc(sh.nworkers, sizeof *sh.workers);
+	if (!sh.workers)
+		return diag_fail(err, DIAG_EXIT_SOFTWARE, "probe", "out of memory");
+	for (unsigned k = 0; k < sh.nworkers; k++) {
+		struct probe_opts wo = *o;
+		struct worker *w = &sh.workers[k];
+
+		wo.concurrency = sh.slots_per_worker;
+		w->sh = &sh;
+		w->e.o = o;
+		w->e.done = done;
+		w->e.done_arg = done_arg;
+		w->e.st = &w->st;
+		w->e.sh = &sh;
+		if (engine_init(&w->e, &wo, err) < 0) {
+			for (unsigned j = 0; j < k; j++)
+				worker_free(&sh.workers[j]);
+			free(sh.workers);
+			return -1;
+		}
+	}
+	pthread_mutex_init(&sh.pull_lock, NULL);
+	pthread_mutex_init(&sh.done_lock, NULL);
+	worker_loop(&sh.workers[0]);
+	for (unsigned k = 1; k < sh.started; k++)
+		pthread_join(sh.workers[k].thread, NULL);
+	for (unsigned k = 0; k < sh.nworkers; k++) {
+		struct worker *w = &sh.workers[k];
+
+		st->started += w->st.started;
+		st->done += w->st.done;
+		for (int s = 0; s < PROBE_STATE_COUNT; s++)
+			st->by_state[s] += w->st.by_state[s];
+		st->interrupted |= w->st.interrupted;
+		if (k < sh.started)
+			st->concurrency += w->e.nslots;
+		worker_free(w);
+	}
+	st->elapsed_us = (mono_ns() - t0) / 1000u;
+	if (sh.rc < 0) {
+		diag_fail(err, sh.err.code ? sh.err.code : DIAG_EXIT_SOFTWARE, sh.err.where, "%s",
+			  sh.err.what);
+		rc = -1;
+	}
+	pthread_mutex_destroy(&sh.pull_lock);
+	pthread_mutex_destroy(&sh.done_lock);
+	free(sh.workers);
 	return rc;
 }

@@ -3,7 +3,8 @@
  *
  * Targets are pulled from a callback one at a time (never expanded in memory) and results
  * pushed to another as they complete, in completion order. Memory is one slot per unit of
- * concurrency, whatever the size of the sweep. */
+ * concurrency, whatever the size of the sweep. A fast sweep runs one worker thread per
+ * CPU; the callbacks are still called one at a time, never concurrently. */
 #ifndef LIBDIAG_PROBE_H
 #define LIBDIAG_PROBE_H
 
@@ -34,7 +35,8 @@ enum probe_state {
 
 struct probe_opts {
 	enum probe_proto proto;
-	unsigned concurrency;  /* 0: probe_default_concurrency() */
+	unsigned concurrency;  /* 0: probe_default_concurrency(); shared by all workers */
+	unsigned workers;      /* threads; 0: probe_default_workers() */
 	double rate;           /* probes started per second; 0: unlimited */
 	uint32_t timeout_ms;   /* per probe; 0: PROBE_DEFAULT_TIMEOUT_MS */
 	unsigned udp_tries;    /* UDP datagrams per probe, spread over the timeout; 0: 2 */
@@ -94,6 +96,9 @@ int probe_run(const struct probe_opts *opts, probe_next_fn next, void *next_arg,
 /* Raises RLIMIT_NOFILE to its hard limit and returns the concurrency that fits in it
  * (capped at PROBE_MAX_CONCURRENCY). */
 unsigned probe_default_concurrency(void);
+
+/* One worker thread per online CPU, at most 4. */
+unsigned probe_default_workers(void);
 
 const char *probe_state_name(enum probe_state s); /* "open", "open|filtered", ... */
 const char *probe_proto_name(enum probe_proto p); /* "tcp", "udp", "icmp" */

@@ -101,7 +101,8 @@ static void test_tcp_open_and_refused(void **state)
 	int lfd = bound_socket(SOCK_STREAM, &open_port);
 	struct list_src src = {0};
 	struct collected got = {0};
-	struct probe_opts o = {.proto = PROBE_TCP, .concurrency = 4, .timeout_ms = 2000};
+	struct probe_opts o = {.proto = PROBE_TCP, .concurrency = 4, .workers = 1,
+			       .timeout_ms = 2000};
 	struct probe_stats st;
 	struct diag_error err = {0};
 
@@ -150,6 +151,60 @@ static void test_many_refused_with_small_concurrency(void **state)
 		sum += st.by_state[s];
 	assert_int_equal(sum, pl.count);
 	assert_true(st.by_state[PROBE_REFUSED] >= 1);
+}
+
+struct serial_check {
+	int inside;     /* callbacks currently running */
+	int overlaps;   /* times a callback started while another ran */
+	uint64_t seen;
+	uint64_t seq_sum;
+	uint64_t open;
+};
+
+static void count_serial(void *arg, const struct probe_result *r)
+{
+	struct serial_check *c = arg;
+
+	if (__atomic_add_fetch(&c->inside, 1, __ATOMIC_SEQ_CST) != 1)
+		c->overlaps++;
+	c->seen++;
+	c->seq_sum += r->seq;
+	c->open += r->state == PROBE_OPEN;
+	usleep(10); /* widen the window in which an overlap would show */
+	__atomic_sub_fetch(&c->inside, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Two workers share one target source: every target is probed exactly once (the sequence
+ * numbers 0..n-1 each appear once), and the result callback never runs concurrently. */
+static void test_two_workers(void **state)
+{
+	uint16_t open_port;
+	int lfd = bound_socket(SOCK_STREAM, &open_port);
+	char spec[32], *specs[] = {"127.0.0.1"};
+	struct port_list pl = {0};
+	struct target_opts to = {.numeric = true};
+	struct target_iter it;
+	struct serial_check c = {0};
+	struct probe_opts o = {.proto = PROBE_TCP, .concurrency = 8, .workers = 2,
+			       .timeout_ms = 2000};
+	struct probe_stats st;
+	struct diag_error err = {0};
+	uint16_t lo = open_port > 200 ? open_port - 200 : 1;
+
+	(void)state;
+	assert_int_equal(listen(lfd, 64), 0);
+	snprintf(spec, sizeof spec, "%u-%u", lo, lo + 399 > 65535 ? 65535 : lo + 399);
+	assert_int_equal(ports_parse(&pl, spec, "tcp", &err), 0);
+	target_iter_init(&it, &to, &pl, specs, 1, NULL, NULL);
+	assert_int_equal(probe_run(&o, probe_next_from_targets, &it, count_serial, &c, &st, &err),
+			 0);
+	assert_int_equal(c.overlaps, 0);
+	assert_int_equal(c.seen, pl.count);
+	assert_int_equal(c.seq_sum, pl.count * (pl.count - 1) / 2);
+	assert_int_equal(st.done, pl.count);
+	assert_true(c.open >= 1);
+	assert_int_equal(st.concurrency, 8); /* both workers ran, 4 slots each */
+	close(lfd);
 }
 
 static void *udp_echo(void *arg)
@@ -306,6 +361,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tcp_open_and_refused),
 		cmocka_unit_test(test_many_refused_with_small_concurrency),
+		cmocka_unit_test(test_two_workers),
 		cmocka_unit_test(test_udp_open_and_closed),
 		cmocka_unit_test(test_udp_silent_is_open_filtered),
 		cmocka_unit_test(test_builtin_payloads),
