@@ -11,7 +11,7 @@ build_pkgs=(build-essential pkg-config libcurl4-openssl-dev libssl-dev libnet1-d
 demo_pkgs=("${build_pkgs[@]}" ncat iptables iproute2)
 # iptables on Debian 12 is the nft-backed build; the integration tests are fine with it.
 test_pkgs=("${build_pkgs[@]}" libcmocka-dev clang libclang-rt-14-dev nmap ncat
-	netcat-openbsd busybox iptables iproute2 mandoc hyperfine procps time jq)
+	netcat-openbsd busybox iptables iproute2 mandoc procps time jq)
 
 case "${1:-}" in
 build) want=("${build_pkgs[@]}") ;;
