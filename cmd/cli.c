@@ -54,6 +54,20 @@ int cli_number(const char *tool, const char *flag, const char *val, double min, 
 	return 0;
 }
 
+int cli_integer(const char *tool, const char *flag, const char *val, double min, double max,
+		const char *what, uint64_t *out)
+{
+	double v;
+	int rc = cli_number(tool, flag, val, min, max, what, &v);
+
+	if (rc)
+		return rc;
+	if (v != (double)(uint64_t)v || strpbrk(val, ".eE"))
+		return cli_usage_error(tool, "%s %s: invalid %s", flag, val, what);
+	*out = (uint64_t)v;
+	return 0;
+}
+
 int cli_parse(const char *tool, const struct cli_opt *table, int argc, char **argv,
 	      cli_handler handle, void *ctx, int *first_operand)
 {

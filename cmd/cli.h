@@ -5,6 +5,7 @@
 #define CMD_CLI_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 struct cli_opt {
@@ -30,6 +31,9 @@ int cli_usage_error(const char *tool, const char *fmt, ...) __attribute__((forma
  * and returns 64. */
 int cli_number(const char *tool, const char *flag, const char *val, double min, double max,
 	       const char *what, double *out);
+/* As cli_number, for whole numbers only ("1.5" is refused, not truncated). */
+int cli_integer(const char *tool, const char *flag, const char *val, double min, double max,
+		const char *what, uint64_t *out);
 /* The name an option is shown by in messages: "-w" or "--rate". */
 const char *cli_flag_name(const struct cli_opt *table, int id, char buf[64]);
 

@@ -78,6 +78,7 @@ static int handle_option(void *ctx, int id, const char *arg)
 	struct probe_cmd *pc = ctx;
 	char flag[64];
 	double v;
+	uint64_t n;
 	int rc;
 
 	cli_flag_name(options, id, flag);
@@ -90,9 +91,9 @@ static int handle_option(void *ctx, int id, const char *arg)
 	case 'z': break;
 	case 'f': pc->targets_file = arg; break;
 	case 'c':
-		if ((rc = cli_number(TOOL, flag, arg, 1, 1000000, "concurrency", &v)) != 0)
+		if ((rc = cli_integer(TOOL, flag, arg, 1, 1000000, "concurrency", &n)) != 0)
 			return rc;
-		pc->probe.concurrency = (unsigned)v;
+		pc->probe.concurrency = (unsigned)n;
 		break;
 	case 'w':
 		if ((rc = cli_number(TOOL, flag, arg, 0.001, 3600, "timeout", &v)) != 0)
@@ -100,11 +101,9 @@ static int handle_option(void *ctx, int id, const char *arg)
 		pc->probe.timeout_ms = (uint32_t)(v * 1000 + 0.5);
 		break;
 	case 'p':
-		if ((rc = cli_number(TOOL, flag, arg, 1, 65535, "source port", &v)) != 0)
+		if ((rc = cli_integer(TOOL, flag, arg, 1, 65535, "source port", &n)) != 0)
 			return rc;
-		if (v != (double)(uint16_t)v)
-			return cli_usage_error(TOOL, "%s %s: invalid source port", flag, arg);
-		pc->probe.src_port = (uint16_t)v;
+		pc->probe.src_port = (uint16_t)n;
 		break;
 	case 's':
 		if (!addr_parse(arg, &pc->probe.src))
@@ -117,11 +116,9 @@ static int handle_option(void *ctx, int id, const char *arg)
 		pc->probe.rate = v;
 		break;
 	case OPT_THREADS:
-		if ((rc = cli_number(TOOL, flag, arg, 1, 4, "thread count", &v)) != 0)
+		if ((rc = cli_integer(TOOL, flag, arg, 1, 4, "thread count", &n)) != 0)
 			return rc;
-		if (v != (double)(unsigned)v)
-			return cli_usage_error(TOOL, "%s %s: invalid thread count", flag, arg);
-		pc->probe.workers = (unsigned)v;
+		pc->probe.workers = (unsigned)n;
 		break;
 	case OPT_KEEPALIVE:
 		if ((rc = cli_number(TOOL, flag, arg, 0.1, 86400, "interval", &v)) != 0)
@@ -129,14 +126,13 @@ static int handle_option(void *ctx, int id, const char *arg)
 		pc->keepalive_s = v;
 		break;
 	case OPT_COUNT:
-		if ((rc = cli_number(TOOL, flag, arg, 1, 1e9, "count", &v)) != 0)
+		if ((rc = cli_integer(TOOL, flag, arg, 1, 1e9, "count", &pc->count)) != 0)
 			return rc;
-		pc->count = (uint64_t)v;
 		break;
 	case OPT_MAX_TARGETS:
-		if ((rc = cli_number(TOOL, flag, arg, 1, 1e12, "target limit", &v)) != 0)
+		if ((rc = cli_integer(TOOL, flag, arg, 1, 1e12, "target limit",
+				      &pc->targets.max_targets)) != 0)
 			return rc;
-		pc->targets.max_targets = (uint64_t)v;
 		break;
 	case OPT_UDP_PAYLOAD: return hex_payload(pc, arg);
 	case OPT_PORTS: pc->ports_arg = arg; break;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "libdiag/ports.h"
+#include "fuzz/fuzz_cstr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -71,12 +72,10 @@ static void parse_twice(const char *spec, const char *proto)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *s = malloc(size + 1);
+	char *s = fuzz_cstr(data, size);
 
 	if (!s)
 		return 0;
-	memcpy(s, data, size);
-	s[size] = '\0';
 	parse_twice(s, "tcp");
 	parse_twice(s, "udp");
 	free(s);

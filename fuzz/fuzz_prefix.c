@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "libdiag/addr.h"
+#include "fuzz/fuzz_cstr.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -78,12 +79,10 @@ static void fuzz_range(const char *s)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *s = malloc(size + 1);
+	char *s = fuzz_cstr(data, size);
 
 	if (!s)
 		return 0;
-	memcpy(s, data, size);
-	s[size] = '\0';
 	fuzz_addr(s);
 	fuzz_prefix(s, false);
 	fuzz_prefix(s, true);
