@@ -371,4 +371,36 @@ range_case() {
 }
 range_case
 
+# ---- -s and -p: the probe leaves from the given source address and port -----------------
+# The server counts SYNs from 192.0.2.3:40123 with an accounting rule; vpn-probe must be
+# seen there, and a -s address the client does not have is refused before any probe.
+source_case() {
+	in_c ip addr add 192.0.2.3/24 dev c0 2>/dev/null
+	in_s iptables -I INPUT -p tcp -s 192.0.2.3 --sport 40123 --dport 80 --syn -j ACCEPT
+	vp src -zv -n -w "$W" -s 192.0.2.3 -p 40123 "$SRV4" 80
+	local rc; rc=$(rc_of src)
+	local hits; hits=$(in_s iptables -nvxL INPUT | awk '/spt:40123/ {print $1; exit}')
+	chk '[ "$rc" = 0 ]' "exit $rc, want 0 (open)"
+	chk '[ "${hits:-0}" -ge 1 ]' "server saw ${hits:-0} SYNs from 192.0.2.3:40123, want >= 1"
+	vp src-bad -zv -n -s 203.0.113.99 "$SRV4" 80
+	rc=$(rc_of src-bad)
+	chk '[ "$rc" = 64 ] && grep -q "^vpn-probe: -s 203.0.113.99: " "$IT_TMP/src-bad.err"' \
+		"a foreign -s gave exit $rc: $(head -c 200 "$IT_TMP/src-bad.err")"
+	verdict "source: -s 192.0.2.3 -p 40123 reaches the server from that address and port; a foreign -s is exit 64"
+}
+source_case
+
+# ---- --rate: 40 probes at 40/s are spread over about a second --------------------------
+rate_case() {
+	local t0 t1 ms
+	t0=$(date +%s%N)
+	vp rate -n --summary -w "$W" --rate 40 "$SRV4" 81-120
+	t1=$(date +%s%N)
+	ms=$(( (t1 - t0) / 1000000 ))
+	chk 'grep -q "^40 probes" "$IT_TMP/rate.out"' "summary: $(cat "$IT_TMP/rate.out")"
+	chk '[ "$ms" -ge 900 ]' "40 probes at --rate 40 took $ms ms, want >= 900"
+	verdict "rate: --rate 40 spreads 40 probes over $ms ms (>= 900)"
+}
+rate_case
+
 it_finish
