@@ -17,7 +17,7 @@ FUZZ_SECONDS ?= 20
 
 CC          ?= cc
 # Debian ships no libnet.pc; libnet-config answers the same questions.
-PKGS        := libcurl openssl libpcap libcjson
+PKGS        := libcurl openssl libpcap libcjson expat
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
                $(shell libnet-config --cflags 2>/dev/null)
 PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) \

@@ -6,12 +6,12 @@
 set -euo pipefail
 
 build_pkgs=(build-essential pkg-config libcurl4-openssl-dev libssl-dev libnet1-dev
-	libpcap-dev libcjson-dev)
+	libpcap-dev libcjson-dev libexpat1-dev)
 # The demo builds two namespaces with a listener and firewall rules.
 demo_pkgs=("${build_pkgs[@]}" ncat iptables iproute2)
 # iptables on Debian 12 is the nft-backed build; the integration tests are fine with it.
 test_pkgs=("${build_pkgs[@]}" libcmocka-dev clang libclang-rt-14-dev nmap ncat
-	netcat-openbsd busybox iptables iproute2 mandoc procps time jq)
+	netcat-openbsd busybox iptables iproute2 mandoc procps time jq python3-botocore openssl)
 
 case "${1:-}" in
 build) want=("${build_pkgs[@]}") ;;
