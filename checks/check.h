@@ -34,6 +34,10 @@ struct check_ctx {
 	const struct port_list *ports;
 	struct target_opts target_opts;
 	struct probe_opts probe_opts;
+	/* tunnel logs (--vpn-logs): the file as named ("-": stdin) and, when the front end
+	 * has opened it already, the stream (read from where it stands, not closed) */
+	const char *vpn_logs_file;
+	FILE *vpn_logs_fp;
 };
 
 struct check {

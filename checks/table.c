@@ -2,10 +2,12 @@
 #include <string.h>
 
 #include "checks/check.h"
+#include "checks/aws_logs.h"
 #include "checks/reachability.h"
 
 const struct check *const check_table[] = {
 	&check_probe_reachability,
+	&check_aws_tunnel_logs,
 };
 
 const size_t check_table_len = sizeof check_table / sizeof *check_table;
@@ -24,5 +26,7 @@ int check_ready(const struct check *c, const struct check_ctx *ctx)
 		return 0;
 	if ((c->needs & NEED_TARGETS) && !ctx->ports)
 		return 0;
-	return !(c->needs & (NEED_AWS | NEED_CONFIG | NEED_CAPTURE | NEED_LOGS));
+	if ((c->needs & NEED_LOGS) && !ctx->vpn_logs_file && !ctx->vpn_logs_fp)
+		return 0;
+	return !(c->needs & (NEED_AWS | NEED_CONFIG | NEED_CAPTURE));
 }
