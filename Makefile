@@ -44,7 +44,7 @@ LIBDIAG     := $(B)/libdiag.a
 
 # Every tool is the same multi-call executable (cmd/main.c picks the tool by the name it
 # was started as); the other names are hard links, so `make install` ships one file.
-TOOLS       := vpn-probe
+TOOLS       := vpn-probe vpn-aws vpn-logs
 MAIN_BIN    := bin/vpn-doctor
 TOOL_BINS   := $(TOOLS:%=bin/%)
 

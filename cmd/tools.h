@@ -3,5 +3,7 @@
 #define CMD_TOOLS_H
 
 int vpn_probe_main(int argc, char **argv);
+int vpn_aws_main(int argc, char **argv);
+int vpn_logs_main(int argc, char **argv);
 
 #endif

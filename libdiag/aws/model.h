@@ -235,6 +235,8 @@ struct aws_model {
 	struct aws_active_status *active_status;
 	size_t n_active_status, cap_active_status;
 	struct aws_strs sources;         /* files or API actions the model was read from */
+	struct aws_strs warnings;        /* problems that did not stop a load, one line each
+					  * ("FILE: $.PATH: ..."), never holding a secret */
 };
 
 /* limit: bytes the model may use (0: no limit). */
