@@ -9,6 +9,8 @@
 #include <curl/curl.h>
 #include <openssl/crypto.h>
 
+#include "libdiag/wipebuf.h"
+
 #ifndef VPN_DOCTOR_VERSION
 #define VPN_DOCTOR_VERSION "0"
 #endif
@@ -17,7 +19,7 @@
 
 struct sink {
 	struct http_response *rs;
-	size_t cap, max;
+	struct wipebuf body;   /* answers may hold credentials: wiped as it grows */
 	int too_big;
 	int oom;
 };
@@ -133,39 +135,19 @@ int http_endpoint_parse(const char *url, const char *what, struct http_endpoint 
 	return 0;
 }
 
-/* Grows the body buffer; the old copy is wiped, as answers may hold credentials. */
+/* Appends to the body; 0 (curl then stops) when it would pass the cap or memory ran out. */
 static size_t body_cb(char *data, size_t size, size_t nmemb, void *user)
 {
 	struct sink *s = user;
-	struct http_response *rs = s->rs;
 	size_t n = size * nmemb;
 
-	if (n > s->max - rs->len) {
-		s->too_big = 1;
+	if (wipebuf_add(&s->body, data, n) < 0) {
+		if (n > s->body.max - s->body.len)
+			s->too_big = 1;
+		else
+			s->oom = 1;
 		return 0;
 	}
-	if (rs->len + n + 1 > s->cap) {
-		size_t cap = s->cap ? s->cap : 4096;
-		char *nb;
-
-		while (cap < rs->len + n + 1)
-			cap *= 2;
-		nb = malloc(cap);
-		if (!nb) {
-			s->oom = 1;
-			return 0;
-		}
-		if (rs->body) {
-			memcpy(nb, rs->body, rs->len);
-			OPENSSL_cleanse(rs->body, s->cap);
-			free(rs->body);
-		}
-		rs->body = nb;
-		s->cap = cap;
-	}
-	memcpy(rs->body + rs->len, data, n);
-	rs->len += n;
-	rs->body[rs->len] = '\0';
 	return n;
 }
 
@@ -376,7 +358,7 @@ static int fail_curl(struct diag_error *err, const struct http_request *req, CUR
 		snprintf(where, sizeof where, "%s", host[0] ? host : "?");
 	if (s && s->too_big)
 		return diag_fail(err, DIAG_EXIT_UNAVAILABLE, where,
-				 "answer larger than %zu bytes", s->max);
+				 "answer larger than %zu bytes", s->body.max);
 	if ((s && s->oom) || rc == CURLE_OUT_OF_MEMORY)
 		return diag_fail(err, DIAG_EXIT_SOFTWARE, where, "out of memory");
 	return diag_fail(err, curl_exit(rc), where, "%s", errbuf && errbuf[0] ?
@@ -397,7 +379,7 @@ int http_request(const struct http_request *req, struct http_response *rs,
 	memset(&s, 0, sizeof s);
 	errbuf[0] = '\0';
 	s.rs = rs;
-	s.max = req->max_body ? req->max_body : HTTP_MAX_BODY;
+	s.body.max = req->max_body ? req->max_body : HTTP_MAX_BODY;
 	if (!req->url || !*req->url)
 		return diag_fail(err, DIAG_EXIT_USAGE, req->what, "no URL");
 	pthread_once(&global_once, global_init);
@@ -420,15 +402,14 @@ int http_request(const struct http_request *req, struct http_response *rs,
 	free_headers(hdrs);
 	if (rc) {
 		fail_curl(err, req, rc, errbuf, &s);
+		wipebuf_free(&s.body);
 		http_response_free(rs);
 		rs->transient = !s.too_big && !s.oom && curl_transient(rc);
 		return -1;
 	}
-	if (!rs->body) {
-		rs->body = calloc(1, 1);
-		if (!rs->body)
-			return fail_curl(err, req, CURLE_OUT_OF_MEMORY, NULL, NULL);
-	}
+	rs->body = wipebuf_take(&s.body, &rs->len);
+	if (!rs->body)
+		return fail_curl(err, req, CURLE_OUT_OF_MEMORY, NULL, NULL);
 	return 0;
 }
 

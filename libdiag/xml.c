@@ -20,14 +20,11 @@
 #include <expat.h>
 #include <openssl/crypto.h>
 
+#include "libdiag/wipebuf.h"
+
 /* Expat reports a namespaced name as URI, separator, local name. A newline cannot occur
  * in a name, and a URI holding one only pushes the local name further right. */
 #define NS_SEP '\n'
-
-struct xbuf {
-	char *p;
-	size_t len, cap;
-};
 
 struct frame {
 	char *name;            /* local name */
@@ -36,7 +33,7 @@ struct frame {
 	bool object;
 	size_t items;          /* children while node is an array */
 	size_t children;
-	struct xbuf text;
+	struct wipebuf text;   /* may be a pre-shared key: wiped as it grows */
 };
 
 struct slot {
@@ -107,44 +104,6 @@ static void *wipe_realloc(void *q, size_t n)
 }
 
 static const XML_Memory_Handling_Suite wipe_suite = {wipe_malloc, wipe_realloc, wipe_free};
-
-static void xbuf_free(struct xbuf *b)
-{
-	if (b->p) {
-		OPENSSL_cleanse(b->p, b->cap);
-		free(b->p);
-	}
-	memset(b, 0, sizeof *b);
-}
-
-/* Appends n bytes and keeps a NUL after them; -1 when out of memory. */
-static int xbuf_add(struct xbuf *b, const char *s, size_t n)
-{
-	if (!b->p || n >= b->cap - b->len) {
-		size_t cap = b->cap ? b->cap : 64;
-		char *np;
-
-		while (cap - b->len <= n) {
-			if (cap > SIZE_MAX / 2)
-				return -1;
-			cap *= 2;
-		}
-		np = malloc(cap);
-		if (!np)
-			return -1;
-		if (b->p) {
-			memcpy(np, b->p, b->len);
-			OPENSSL_cleanse(b->p, b->cap);
-			free(b->p);
-		}
-		b->p = np;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-	return 0;
-}
 
 /* ---- wiping trees ------------------------------------------------------------------- */
 
@@ -392,7 +351,7 @@ static void on_text(void *ud, const XML_Char *s, int len)
 
 	if (st->failed || st->depth == 0 || len <= 0)
 		return;
-	if (xbuf_add(&st->frames[st->depth - 1].text, s, (size_t)len) < 0)
+	if (wipebuf_add(&st->frames[st->depth - 1].text, s, (size_t)len) < 0)
 		fail_oom(st);
 }
 
@@ -402,7 +361,7 @@ static bool is_space(char c)
 }
 
 /* The text trimmed in place; "" when there is none. */
-static const char *trimmed(struct xbuf *b)
+static const char *trimmed(struct wipebuf *b)
 {
 	size_t start = 0, end = b->len;
 
@@ -471,7 +430,7 @@ static void frame_free(struct frame *f)
 		free(f->name);
 	}
 	xml_tree_free(f->node);
-	xbuf_free(&f->text);
+	wipebuf_free(&f->text);
 	memset(f, 0, sizeof *f);
 }
 

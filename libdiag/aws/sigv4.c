@@ -13,62 +13,21 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "libdiag/wipebuf.h"
+
 #define SIGV4_ALGORITHM "AWS4-HMAC-SHA256"
 #define SIGV4_MAX_HEADERS 256
 
-/* A growable string; `oom` sticks once an allocation failed, so callers check it once. */
-struct sbuf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-static void sb_add(struct sbuf *s, const char *data, size_t n)
+/* The texts being built hold the session token: wipebuf wipes every block it drops, and
+ * its `failed` sticks, so a builder appends everything and checks it once. */
+static void sb_adds(struct wipebuf *s, const char *str)
 {
-	if (s->oom)
-		return;
-	if (s->len + n + 1 > s->cap) {
-		size_t cap = s->cap ? s->cap : 256;
-		char *np;
-
-		while (cap < s->len + n + 1)
-			cap *= 2;
-		np = malloc(cap);
-		if (!np) {
-			s->oom = true;
-			return;
-		}
-		if (s->p) {
-			memcpy(np, s->p, s->len);
-			/* The old block may hold the session token: wipe before freeing. */
-			OPENSSL_cleanse(s->p, s->cap);
-			free(s->p);
-		}
-		s->p = np;
-		s->cap = cap;
-	}
-	memcpy(s->p + s->len, data, n);
-	s->len += n;
-	s->p[s->len] = '\0';
+	wipebuf_add(s, str, strlen(str));
 }
 
-static void sb_adds(struct sbuf *s, const char *str)
+static void sb_addc(struct wipebuf *s, char c)
 {
-	sb_add(s, str, strlen(str));
-}
-
-static void sb_addc(struct sbuf *s, char c)
-{
-	sb_add(s, &c, 1);
-}
-
-static void sb_free(struct sbuf *s)
-{
-	if (s->p) {
-		OPENSSL_cleanse(s->p, s->cap);
-		free(s->p);
-	}
-	memset(s, 0, sizeof *s);
+	wipebuf_add(s, &c, 1);
 }
 
 static bool is_unreserved(unsigned char c)
@@ -77,7 +36,7 @@ static bool is_unreserved(unsigned char c)
 	       c == '-' || c == '.' || c == '_' || c == '~';
 }
 
-static void sb_encode(struct sbuf *s, const char *in, size_t len, bool keep_slash)
+static void sb_encode(struct wipebuf *s, const char *in, size_t len, bool keep_slash)
 {
 	static const char hex[] = "0123456789ABCDEF";
 
@@ -89,24 +48,24 @@ static void sb_encode(struct sbuf *s, const char *in, size_t len, bool keep_slas
 		} else {
 			char e[3] = {'%', hex[c >> 4], hex[c & 15]};
 
-			sb_add(s, e, 3);
+			wipebuf_add(s, e, 3);
 		}
 	}
 }
 
 long sigv4_uri_encode(const char *in, size_t len, int keep_slash, char *out, size_t out_len)
 {
-	struct sbuf s = {0};
+	struct wipebuf s = {0};
 	long n = -1;
 
 	sb_encode(&s, in, len, keep_slash != 0);
 	if (out_len)
 		out[0] = '\0';
-	if (!s.oom && s.len < out_len) {
+	if (!s.failed && s.len < out_len) {
 		memcpy(out, s.p ? s.p : "", s.len + 1);
 		n = (long)s.len;
 	}
-	sb_free(&s);
+	wipebuf_free(&s);
 	return n;
 }
 
@@ -183,7 +142,7 @@ static bool valid_amz_date(const char *d)
 /* Non-S3 services: remove "." and ".." segments and empty segments (repeated '/'), keep a
  * trailing '/', and encode each segment as it is (so an escape the caller already made is
  * encoded a second time). */
-static void canonical_uri_normalised(struct sbuf *out, const char *path)
+static void canonical_uri_normalised(struct wipebuf *out, const char *path)
 {
 	size_t plen = strlen(path);
 	const char **seg = NULL;
@@ -208,14 +167,14 @@ static void canonical_uri_normalised(struct sbuf *out, const char *path)
 				const char **ns = realloc(seg, nc * sizeof *ns);
 
 				if (!ns) {
-					out->oom = true;
+					out->failed = true;
 					break;
 				}
 				seg = ns;
 				size_t *nl = realloc(seglen, nc * sizeof *nl);
 
 				if (!nl) {
-					out->oom = true;
+					out->failed = true;
 					break;
 				}
 				seglen = nl;
@@ -227,7 +186,7 @@ static void canonical_uri_normalised(struct sbuf *out, const char *path)
 		i = j + 1;
 	}
 	sb_addc(out, '/');
-	for (size_t k = 0; k < n && !out->oom; k++) {
+	for (size_t k = 0; k < n && !out->failed; k++) {
 		if (k)
 			sb_addc(out, '/');
 		sb_encode(out, seg[k], seglen[k], false);
@@ -239,13 +198,13 @@ static void canonical_uri_normalised(struct sbuf *out, const char *path)
 }
 
 /* S3: no normalisation; the path is decoded once and encoded once. */
-static void canonical_uri_s3(struct sbuf *out, const char *path)
+static void canonical_uri_s3(struct wipebuf *out, const char *path)
 {
 	size_t dlen;
 	char *d = pct_decode(path, strlen(path), &dlen);
 
 	if (!d) {
-		out->oom = true;
+		out->failed = true;
 		return;
 	}
 	if (d[0] != '/')
@@ -273,26 +232,26 @@ static char *requote(const char *in, size_t len)
 {
 	size_t dlen;
 	char *d = pct_decode(in, len, &dlen);
-	struct sbuf s = {0};
+	struct wipebuf s = {0};
 
 	if (!d)
 		return NULL;
 	sb_encode(&s, d, dlen, false);
 	free(d);
-	if (s.oom) {
-		sb_free(&s);
+	if (s.failed) {
+		wipebuf_free(&s);
 		return NULL;
 	}
-	return s.p ? s.p : strdup("");
+	return wipebuf_take(&s, NULL);
 }
 
-static void canonical_query(struct sbuf *out, const char *query)
+static void canonical_query(struct wipebuf *out, const char *query)
 {
 	struct qpair *v = NULL;
 	size_t n = 0, cap = 0;
 	const char *p = query ? query : "";
 
-	while (*p && !out->oom) {
+	while (*p && !out->failed) {
 		const char *amp = strchr(p, '&');
 		size_t l = amp ? (size_t)(amp - p) : strlen(p);
 
@@ -305,7 +264,7 @@ static void canonical_query(struct sbuf *out, const char *query)
 				struct qpair *nv = realloc(v, nc * sizeof *nv);
 
 				if (!nv) {
-					out->oom = true;
+					out->failed = true;
 					break;
 				}
 				v = nv;
@@ -315,13 +274,13 @@ static void canonical_query(struct sbuf *out, const char *query)
 			v[n].value = eq ? requote(eq + 1, l - kl - 1) : strdup("");
 			n++;
 			if (!v[n - 1].key || !v[n - 1].value)
-				out->oom = true;
+				out->failed = true;
 		}
 		p += l;
 		if (*p == '&')
 			p++;
 	}
-	if (!out->oom && n > 0) {
+	if (!out->failed && n > 0) {
 		qsort(v, n, sizeof *v, qpair_cmp);
 		for (size_t i = 0; i < n; i++) {
 			if (i)
@@ -470,7 +429,7 @@ static int collect_headers(const struct sigv4_request *r, const char *amz_date,
 }
 
 /* "name:v1,v2\n" per distinct name into canon, "name;name2" into signed_list. */
-static void canonical_headers(struct sbuf *canon, struct sbuf *signed_list,
+static void canonical_headers(struct wipebuf *canon, struct wipebuf *signed_list,
 			      const struct chdr *h, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -530,7 +489,7 @@ static int signature_hex(const char *secret, const char *date8, const char *regi
 	return rc;
 }
 
-static int copy_out(const struct sbuf *s, char *out, size_t out_len)
+static int copy_out(const struct wipebuf *s, char *out, size_t out_len)
 {
 	if (!out)
 		return 0;
@@ -557,7 +516,7 @@ static bool is_s3(const char *service)
 
 /* The canonical request and the signed-headers list; -1 with err filled. */
 static int build_canonical(const struct sigv4_request *r, const char *service,
-			   const char *amz_date, struct sbuf *canon, struct sbuf *signed_list,
+			   const char *amz_date, struct wipebuf *canon, struct wipebuf *signed_list,
 			   struct diag_error *err)
 {
 	struct chdr *h = NULL;
@@ -581,10 +540,10 @@ static int build_canonical(const struct sigv4_request *r, const char *service,
 	canonical_headers(canon, signed_list, h, nh);
 	chdrs_free(h, nh);
 	sb_addc(canon, '\n');
-	sb_add(canon, signed_list->p ? signed_list->p : "", signed_list->len);
+	wipebuf_add(canon, signed_list->p ? signed_list->p : "", signed_list->len);
 	sb_addc(canon, '\n');
 	sb_adds(canon, payload);
-	if (canon->oom || signed_list->oom)
+	if (canon->failed || signed_list->failed)
 		return diag_fail(err, DIAG_EXIT_SOFTWARE, "sigv4", "out of memory");
 	return 0;
 }
@@ -594,7 +553,7 @@ int sigv4_sign(const struct sigv4_request *r, const struct aws_creds *c, const c
 	       char *canonical_out, size_t canon_len, char *sts_out, size_t sts_len,
 	       struct diag_error *err)
 {
-	struct sbuf canon = {0}, signed_list = {0}, sts = {0}, auth = {0};
+	struct wipebuf canon = {0}, signed_list = {0}, sts = {0}, auth = {0};
 	char date8[9], creq_hash[SIGV4_SHA256_HEX_LEN], sig[65];
 	int rc = -1;
 
@@ -628,7 +587,7 @@ int sigv4_sign(const struct sigv4_request *r, const struct aws_creds *c, const c
 	sb_adds(&sts, service);
 	sb_adds(&sts, "/aws4_request\n");
 	sb_adds(&sts, creq_hash);
-	if (sts.oom) {
+	if (sts.failed) {
 		diag_fail(err, DIAG_EXIT_SOFTWARE, "sigv4", "out of memory");
 		goto out;
 	}
@@ -648,7 +607,7 @@ int sigv4_sign(const struct sigv4_request *r, const struct aws_creds *c, const c
 	sb_adds(&auth, signed_list.p ? signed_list.p : "");
 	sb_adds(&auth, ", Signature=");
 	sb_adds(&auth, sig);
-	if (auth.oom) {
+	if (auth.failed) {
 		diag_fail(err, DIAG_EXIT_SOFTWARE, "sigv4", "out of memory");
 		goto out;
 	}
@@ -662,9 +621,9 @@ int sigv4_sign(const struct sigv4_request *r, const struct aws_creds *c, const c
 	}
 	rc = 0;
 out:
-	sb_free(&canon);
-	sb_free(&signed_list);
-	sb_free(&sts);
-	sb_free(&auth);
+	wipebuf_free(&canon);
+	wipebuf_free(&signed_list);
+	wipebuf_free(&sts);
+	wipebuf_free(&auth);
 	return rc;
 }

@@ -23,6 +23,7 @@
 #include "libdiag/aws/load_json.h"
 #include "libdiag/aws/schema.h"
 #include "libdiag/xml.h"
+#include "testutil.h"
 
 #define SAMPLES "../shared/samples/batfish"
 
@@ -51,26 +52,6 @@ static const char *load_fail(const char *json, enum diag_exit code, char *buf, s
 		fail_msg("loaded but should not: %s", json);
 	assert_int_equal(err.code, code);
 	return diag_error_text(&err, buf, (unsigned)size);
-}
-
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (!fp)
-		return NULL;
-	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0) {
-		rewind(fp);
-		buf = malloc((size_t)n + 1);
-		assert_non_null(buf);
-		assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-		buf[n] = '\0';
-		*len = (size_t)n;
-	}
-	fclose(fp);
-	return buf;
 }
 
 static char *dump_string(const struct aws_model *m)

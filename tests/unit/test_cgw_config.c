@@ -20,29 +20,9 @@
 #include <cjson/cJSON.h>
 
 #include "libdiag/aws/cgw_config.h"
+#include "testutil.h"
 
 #define BATFISH "../shared/samples/batfish"
-
-static char *read_all(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!fp)
-		fail_msg("cannot open %s", path);
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	n = ftell(fp);
-	assert_true(n >= 0);
-	rewind(fp);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	buf[n] = '\0';
-	fclose(fp);
-	*len = (size_t)n;
-	return buf;
-}
 
 static bool secret_eq(const char *a, const char *b)
 {
@@ -232,7 +212,7 @@ static int visit(const char *path, const struct stat *st, int type, struct FTW *
 	(void)ftw;
 	if (type != FTW_F || n < 5 || strcmp(path + n - 5, ".json") != 0)
 		return 0;
-	buf = read_all(path, &len);
+	buf = must_read_file(path, &len);
 	doc = cJSON_ParseWithLength(buf, len);
 	free(buf);
 	if (!doc)
@@ -274,7 +254,7 @@ static void test_batfish_samples(void **state)
 static void test_static_fixture(void **state)
 {
 	size_t len;
-	char *xml = read_all("testdata/aws-xml/cgw-config-static.xml", &len);
+	char *xml = must_read_file("testdata/aws-xml/cgw-config-static.xml", &len);
 	struct arena a;
 	struct aws_cgw_config *cfg = NULL;
 	struct diag_error err = {0};
@@ -521,7 +501,7 @@ static void test_errors(void **state)
 static void test_out_of_memory(void **state)
 {
 	size_t len;
-	char *xml = read_all("testdata/aws-xml/cgw-config-static.xml", &len);
+	char *xml = must_read_file("testdata/aws-xml/cgw-config-static.xml", &len);
 	struct aws_cgw_config *cfg = NULL;
 	struct diag_error err = {0};
 	struct arena a;

@@ -16,6 +16,7 @@
 #include "libdiag/redact.h"
 #include "libdiag/render.h"
 #include "libdiag/report.h"
+#include "testutil.h"
 
 #define GOLDEN_DIR "testdata/report/"
 
@@ -530,54 +531,6 @@ static void build_sample(struct report *r)
 	finding_fix(f, "Pass --capture IFACE or --pcap FILE.");
 }
 
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (!fp)
-		return NULL;
-	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 && fseek(fp, 0, SEEK_SET) == 0 &&
-	    (buf = malloc((size_t)n + 1)) != NULL) {
-		*len = fread(buf, 1, (size_t)n, fp);
-		buf[*len] = '\0';
-	}
-	fclose(fp);
-	return buf;
-}
-
-/* Compares got with the golden file, or rewrites the file when UPDATE_GOLDEN=1. */
-static void check_golden(const char *name, const char *got)
-{
-	char path[256], *want;
-	const char *update = getenv("UPDATE_GOLDEN");
-	size_t len = 0, i = 0, line = 1;
-
-	snprintf(path, sizeof path, GOLDEN_DIR "%s", name);
-	if (update && strcmp(update, "1") == 0) {
-		FILE *fp = fopen(path, "wb");
-
-		if (!fp || fputs(got, fp) == EOF || fclose(fp) != 0)
-			fail_msg("cannot write %s (run from the project root)", path);
-		return;
-	}
-	want = read_file(path, &len);
-	if (!want)
-		fail_msg("golden file %s missing: run the tests from the project root, or "
-			 "create it with UPDATE_GOLDEN=1", path);
-	for (; i < len && got[i] && got[i] == want[i]; i++)
-		line += want[i] == '\n';
-	if (i != len || got[i] != '\0' || strlen(got) != len) {
-		print_error("%s differs at byte %zu (line %zu)\n--- want\n%s\n--- got\n%s\n",
-			    path, i, line, want, got);
-		free(want);
-		fail_msg("%s: output differs from the golden file (UPDATE_GOLDEN=1 rewrites it)",
-			 path);
-	}
-	free(want);
-}
-
 static void golden(const char *name, enum report_format fmt, unsigned flags)
 {
 	struct report r;
@@ -588,7 +541,7 @@ static void golden(const char *name, enum report_format fmt, unsigned flags)
 	out = report_render(&r, fmt, flags);
 	assert_non_null(out);
 	assert_null(strstr(out, "hunter2"));
-	check_golden(name, out);
+	check_golden(GOLDEN_DIR, name, out);
 	free(out);
 	report_free(&r);
 }

@@ -17,28 +17,12 @@
 #include "checks/aws_logs.h"
 #include "libdiag/aws/vpnlog.h"
 #include "libdiag/report.h"
+#include "testutil.h"
 
 #define TESTDATA "testdata/vpnlogs/"
 #define GOLDEN_DIR "testdata/golden/vpnlogs/"
 
 /* ---- helpers ----------------------------------------------------------------------- */
-
-static char *read_file(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf = NULL;
-	long n;
-
-	if (!fp)
-		return NULL;
-	if (fseek(fp, 0, SEEK_END) == 0 && (n = ftell(fp)) >= 0 && fseek(fp, 0, SEEK_SET) == 0 &&
-	    (buf = malloc((size_t)n + 1)) != NULL) {
-		*len = fread(buf, 1, (size_t)n, fp);
-		buf[*len] = '\0';
-	}
-	fclose(fp);
-	return buf;
-}
 
 /* One event, copied out of the callback (its pointers die with it). */
 struct rec {
@@ -910,36 +894,6 @@ static void test_findings_scrub_examples(void **state)
 
 /* ---- golden reports --------------------------------------------------------------- */
 
-static void check_golden(const char *name, const char *got)
-{
-	char path[256], *want;
-	const char *update = getenv("UPDATE_GOLDEN");
-	size_t len = 0, i = 0, line = 1;
-
-	snprintf(path, sizeof path, GOLDEN_DIR "%s", name);
-	if (update && strcmp(update, "1") == 0) {
-		FILE *fp = fopen(path, "wb");
-
-		if (!fp || fputs(got, fp) == EOF || fclose(fp) != 0)
-			fail_msg("cannot write %s (run from the project root)", path);
-		return;
-	}
-	want = read_file(path, &len);
-	if (!want)
-		fail_msg("golden file %s missing: run the tests from the project root, or "
-			 "create it with UPDATE_GOLDEN=1", path);
-	for (; i < len && got[i] && got[i] == want[i]; i++)
-		line += want[i] == '\n';
-	if (i != len || got[i] != '\0' || strlen(got) != len) {
-		print_error("%s differs at byte %zu (line %zu)\n--- want\n%s\n--- got\n%s\n",
-			    path, i, line, want, got);
-		free(want);
-		fail_msg("%s: output differs from the golden file (UPDATE_GOLDEN=1 rewrites it)",
-			 path);
-	}
-	free(want);
-}
-
 static void golden(const char *input, const char *name)
 {
 	const char *paths[] = {input};
@@ -950,12 +904,12 @@ static void golden(const char *input, const char *name)
 	snprintf(gname, sizeof gname, "%s.txt.out", name);
 	out = report_render(r, REPORT_TEXT, 0);
 	assert_non_null(out);
-	check_golden(gname, out);
+	check_golden(GOLDEN_DIR, gname, out);
 	free(out);
 	snprintf(gname, sizeof gname, "%s.json.out", name);
 	out = report_render(r, REPORT_JSON, 0);
 	assert_non_null(out);
-	check_golden(gname, out);
+	check_golden(GOLDEN_DIR, gname, out);
 	free(out);
 	report_free(r);
 	free(r);

@@ -14,27 +14,7 @@
 
 #include "libdiag/aws/ec2_error.h"
 #include "libdiag/xml.h"
-
-static char *read_all(const char *path, size_t *len)
-{
-	FILE *fp = fopen(path, "rb");
-	char *buf;
-	long n;
-
-	if (!fp)
-		fail_msg("cannot open %s", path);
-	assert_int_equal(fseek(fp, 0, SEEK_END), 0);
-	n = ftell(fp);
-	assert_true(n >= 0);
-	rewind(fp);
-	buf = malloc((size_t)n + 1);
-	assert_non_null(buf);
-	assert_int_equal(fread(buf, 1, (size_t)n, fp), (size_t)n);
-	buf[n] = '\0';
-	fclose(fp);
-	*len = (size_t)n;
-	return buf;
-}
+#include "testutil.h"
 
 static cJSON *parse_ok(const char *xml)
 {
@@ -421,7 +401,7 @@ static cJSON *fixture(const char *name, const char *root, cJSON **tree)
 	cJSON *r;
 
 	snprintf(path, sizeof path, "testdata/aws-xml/%s", name);
-	buf = read_all(path, &len);
+	buf = must_read_file(path, &len);
 	*tree = xml_to_tree(buf, len, path, &err);
 	free(buf);
 	if (!*tree) {
@@ -541,7 +521,7 @@ static void test_describe_customer_gateways(void **state)
 	assert_int_equal(cJSON_GetArraySize(cJSON_GetObjectItem(cgw, "tagSet")), 0);
 	xml_tree_free(tree);
 
-	doc = read_all("testdata/aws-xml/DescribeCustomerGateways.doc.xml", &len);
+	doc = must_read_file("testdata/aws-xml/DescribeCustomerGateways.doc.xml", &len);
 	assert_null(xml_to_tree(doc, len, "DescribeCustomerGateways", &err));
 	assert_int_equal(err.code, DIAG_EXIT_DATAERR);
 	assert_string_equal(diag_error_text(&err, buf, sizeof buf),
@@ -553,7 +533,7 @@ static void test_describe_customer_gateways(void **state)
 static void test_truncated(void **state)
 {
 	size_t len;
-	char *doc = read_all("testdata/aws-xml/DescribeVpnConnections.xml", &len);
+	char *doc = must_read_file("testdata/aws-xml/DescribeVpnConnections.xml", &len);
 
 	(void)state;
 	while (len > 0 && (doc[len - 1] == '\n'))
@@ -581,7 +561,7 @@ static void test_escaped_config_roundtrip(void **state)
 			   "DescribeVpnConnectionsResponse", &tree);
 	cJSON *vpn = cJSON_GetArrayItem(cJSON_GetObjectItem(r, "vpnConnectionSet"), 0);
 	size_t len;
-	char *want = read_all("testdata/aws-xml/cgw-config-static.xml", &len);
+	char *want = must_read_file("testdata/aws-xml/cgw-config-static.xml", &len);
 	const char *cfg = str_at(vpn, "customerGatewayConfiguration");
 	cJSON *routes = cJSON_GetObjectItem(vpn, "routes");
 
@@ -601,7 +581,7 @@ static void test_ec2_error(void **state)
 {
 	char code[64], msg[256], rid[64];
 	size_t len;
-	char *doc = read_all("testdata/aws-xml/ec2-error.xml", &len);
+	char *doc = must_read_file("testdata/aws-xml/ec2-error.xml", &len);
 
 	(void)state;
 	assert_int_equal(aws_ec2_error_parse(doc, len, code, sizeof code, msg, sizeof msg, rid,
@@ -617,7 +597,7 @@ static void test_sts_error(void **state)
 {
 	char code[64], msg[256], rid[64];
 	size_t len;
-	char *doc = read_all("testdata/aws-xml/sts-error.xml", &len);
+	char *doc = must_read_file("testdata/aws-xml/sts-error.xml", &len);
 
 	(void)state;
 	assert_int_equal(aws_ec2_error_parse(doc, len, code, sizeof code, msg, sizeof msg, rid,
