@@ -8,10 +8,19 @@ cd "$(dirname "$0")/.."
 BIN=${BIN:-bin}
 say() { printf '\n\033[1m$ %s\033[0m\n' "$*"; }
 
+# The AWS side and the tunnel logs, read from the fixtures a support case would attach.
+aws_side() {
+	say "vpn-aws --aws-dir testdata/aws/basic      # describe-* JSON, whatever the files are called"
+	"$BIN/vpn-aws" --aws-dir testdata/aws/basic 2>&1 || true
+	say "vpn-logs testdata/vpnlogs/catalogue.log   # what AWS's tunnel logs say, first findings"
+	"$BIN/vpn-logs" testdata/vpnlogs/catalogue.log 2>&1 | head -n 12 || true
+}
+
 if [ "$(id -u)" != 0 ] || ! ip netns list >/dev/null 2>&1; then
 	echo "demo: not root (or no network namespaces): sweeping loopback only"
 	say "vpn-probe -v --summary 127.0.0.1 1-1024"
 	"$BIN/vpn-probe" -v --summary 127.0.0.1 1-1024 || true
+	aws_side
 	exit 0
 fi
 
@@ -53,3 +62,4 @@ say "vpn-probe -w 1 --json 198.51.100.7 443      # which ICMP, from whom"
 in_cgw "$BIN/vpn-probe" -w 1 --json 198.51.100.7 443 | head -1 || true
 say "vpn-probe --keepalive 1 --count 2 -w 0.5 198.51.100.4-6 443   # the SLA monitor"
 in_cgw "$BIN/vpn-probe" --keepalive 1 --count 2 -w 0.5 198.51.100.4-6 443 2>&1 || true
+aws_side
