@@ -42,11 +42,21 @@ LIB_OBJ     := $(LIB_SRC:%.c=$(B)/%.o) $(CHECK_SRC:%.c=$(B)/%.o)
 CMD_OBJ     := $(CMD_SRC:%.c=$(B)/%.o)
 LIBDIAG     := $(B)/libdiag.a
 
-# Every tool is the same multi-call executable (cmd/main.c picks the tool by the name it
-# was started as); the other names are hard links, so `make install` ships one file.
+# bin/vpn-doctor is the multi-call executable (cmd/main.c picks the tool by the name it
+# was started as, or by its first argument). Each tool is also linked on its own from
+# only its front end's objects, so --as-needed keeps out the libraries it never calls:
+# vpn-probe in a debug pod should not map libcurl, OpenSSL and their dozens of
+# dependencies (that alone is megabytes of resident memory).
 TOOLS       := vpn-probe vpn-aws vpn-logs
 MAIN_BIN    := bin/vpn-doctor
 TOOL_BINS   := $(TOOLS:%=bin/%)
+CLI_OBJ     := $(B)/cmd/cli.o
+OBJ_vpn-probe := $(B)/cmd/vpn_probe.o $(B)/cmd/probe_print.o $(B)/cmd/probe_keepalive.o
+OBJ_vpn-aws   := $(B)/cmd/vpn_aws.o
+OBJ_vpn-logs  := $(B)/cmd/aws_logs_cmd.o
+MAIN_vpn-probe := vpn_probe_main
+MAIN_vpn-aws   := vpn_aws_main
+MAIN_vpn-logs  := vpn_logs_main
 
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
@@ -72,8 +82,15 @@ $(MAIN_BIN): $(CMD_OBJ) $(LIBDIAG)
 	@mkdir -p bin
 	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(LIBDIAG) $(LDLIBS)
 
-$(TOOL_BINS): $(MAIN_BIN)
-	ln -f $(MAIN_BIN) $@
+$(B)/cmd/main-%.o: cmd/main.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -DSINGLE_TOOL=$(MAIN_$*) $(ALL_CFLAGS) -c -o $@ $<
+
+.SECONDEXPANSION:
+$(TOOL_BINS): bin/%: $(B)/cmd/main-%.o $$(OBJ_$$*) $(CLI_OBJ) $(LIBDIAG)
+	@mkdir -p bin
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(B)/cmd/main-$*.o $(OBJ_$*) $(CLI_OBJ) \
+		$(LIBDIAG) $(LDLIBS)
 
 # ---- tests ---------------------------------------------------------------------------
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
@@ -140,8 +157,7 @@ fuzz: $(FUZZ_BINS)
 # ---- install -------------------------------------------------------------------------
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
-	install -m 0755 $(MAIN_BIN) $(DESTDIR)$(BINDIR)/vpn-doctor
-	for t in $(TOOLS); do ln -f $(DESTDIR)$(BINDIR)/vpn-doctor $(DESTDIR)$(BINDIR)/$$t; done
+	install -m 0755 $(MAIN_BIN) $(TOOL_BINS) $(DESTDIR)$(BINDIR)/
 	install -m 0644 $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
 
 uninstall:

@@ -6,6 +6,14 @@
 #include "cmd/tools.h"
 #include "libdiag/exitcode.h"
 
+#ifdef SINGLE_TOOL
+/* One tool linked on its own (see the Makefile): nothing else is pulled in. */
+int main(int argc, char **argv)
+{
+	return SINGLE_TOOL(argc, argv);
+}
+#else
+
 struct tool {
 	const char *name;  /* as installed */
 	const char *verb;  /* as a vpn-doctor subcommand */
@@ -65,3 +73,4 @@ int main(int argc, char **argv)
 	fprintf(stderr, "vpn-doctor: %s: unknown tool (try vpn-doctor --help)\n", argv[1]);
 	return DIAG_EXIT_USAGE;
 }
+#endif
