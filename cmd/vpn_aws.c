@@ -596,6 +596,15 @@ static int print_json(const struct aws_model *m)
 	return DIAG_EXIT_PASS;
 }
 
+static void print_warnings(const struct aws_model *m)
+{
+	for (size_t i = 0; i < m->warnings.n; i++) {
+		fprintf(stderr, "%s: warning: ", TOOL);
+		put(stderr, m->warnings.v[i]);
+		fputc('\n', stderr);
+	}
+}
+
 static int load(struct aws_model *m, const struct aws_cmd *c)
 {
 	struct diag_error err = {0};
@@ -610,15 +619,23 @@ static int load(struct aws_model *m, const struct aws_cmd *c)
 			return err.code ? (int)err.code : DIAG_EXIT_SOFTWARE;
 		}
 	}
-	if (c->live && aws_live_load(m, &c->lo, &err) < 0) {
-		fprintf(stderr, "%s: %s\n", TOOL, diag_error_text(&err, buf, sizeof buf));
-		return err.code ? (int)err.code : DIAG_EXIT_SOFTWARE;
+	if (c->live) {
+		struct aws_live_stats st;
+		struct aws_live_opts lo = c->lo;
+
+		memset(&st, 0, sizeof st);
+		lo.stats = &st;
+		if (aws_live_load(m, &lo, &err) < 0) {
+			print_warnings(m);
+			fprintf(stderr, "%s: %s\n", TOOL, diag_error_text(&err, buf, sizeof buf));
+			return err.code ? (int)err.code : DIAG_EXIT_SOFTWARE;
+		}
+		/* Where the evidence came from, for the support case; never a secret. */
+		fprintf(stderr, "%s: live: region %s, %s, credentials from %s, %u requests "
+				"(%u retries)\n",
+			TOOL, st.region, st.endpoint, st.creds_source, st.requests, st.retries);
 	}
-	for (size_t i = 0; i < m->warnings.n; i++) {
-		fprintf(stderr, "%s: warning: ", TOOL);
-		put(stderr, m->warnings.v[i]);
-		fputc('\n', stderr);
-	}
+	print_warnings(m);
 	return 0;
 }
 
@@ -638,7 +655,8 @@ int vpn_aws_main(int argc, char **argv)
 		goto out;
 	if (c.help) {
 		cli_usage(stdout, TOOL, "[--json] --aws-dir DIR | --aws-file FILE ... | --live "
-					"[--region R] [--profile P] [--endpoint-url URL]",
+					"[--region R] [--profile P] [--endpoint-url URL] [--cacert FILE] "
+					"[--vpn-connection-id ID] [--tunnel-status]",
 			  options);
 		goto out;
 	}
@@ -651,14 +669,14 @@ int vpn_aws_main(int argc, char **argv)
 					   "--aws-file)", argv[first]);
 		goto out;
 	}
-	if (c.n_in == 0 && !c.live) {
-		rc = cli_usage_error(TOOL, "no input (use --aws-dir DIR, --aws-file FILE or --live)");
-		goto out;
-	}
 	if (!c.live && (c.lo.region || c.lo.profile || c.lo.endpoint_url || c.lo.ca_bundle ||
 			c.lo.vpn_connection_id || c.lo.tunnel_status)) {
 		rc = cli_usage_error(TOOL, "--region, --profile, --endpoint-url, --cacert, "
 					   "--vpn-connection-id and --tunnel-status need --live");
+		goto out;
+	}
+	if (c.n_in == 0 && !c.live) {
+		rc = cli_usage_error(TOOL, "no input (use --aws-dir DIR, --aws-file FILE or --live)");
 		goto out;
 	}
 	aws_model_init(&m, MODEL_LIMIT);

@@ -512,6 +512,21 @@ static int tunnel_status(struct live *l, const char *vpn_id, const char *ip,
 			l->st.tunnel_status_unavailable++;
 			return 1;
 		}
+		/* The negotiated values are a bonus: without the permission for them the
+		 * Describe answers still make a model, so say so and go on. */
+		if (strcmp(code, "UnauthorizedOperation") == 0 || strcmp(code, "AccessDenied") == 0 ||
+		    strcmp(code, "AccessDeniedException") == 0) {
+			char **w = ARENA_PUSH(&l->m->arena, l->m->warnings.v, l->m->warnings.n,
+					      l->m->warnings.cap);
+
+			l->st.tunnel_status_unavailable++;
+			if (w)
+				*w = arena_strdup(&l->m->arena,
+						  "ec2:GetActiveVpnTunnelStatus: not permitted "
+						  "(ec2:GetActiveVpnTunnelStatus missing from the "
+						  "policy); negotiated values not shown");
+			return 1;
+		}
 		keep_error(err, &e);
 		return -1;
 	}

@@ -576,6 +576,29 @@ static void test_tunnel_status_unknown(void **state)
 	assert_int_equal(st.requests, 8);
 }
 
+/* Without ec2:GetActiveVpnTunnelStatus in the policy the Describe answers still make a
+ * model: the refusal is a warning, not the end of the run. */
+static void test_tunnel_status_not_permitted(void **state)
+{
+	struct aws_live_opts o;
+	struct aws_live_stats st;
+	struct aws_model m;
+
+	NEED_STUB();
+	control_post("/_control/fault?action=GetActiveVpnTunnelStatus&code=UnauthorizedOperation"
+		     "&status=403&count=10");
+	env_creds(ENV_AKID, ENV_SECRET, NULL);
+	base_opts(&o, &st);
+	o.tunnel_status = true;
+	live_model(&o, &m);
+	assert_true(m.n_vpn_connections >= 1);
+	assert_int_equal(m.n_active_status, 0);
+	assert_int_equal(st.tunnel_status_unavailable, 1); /* refused once, not asked again */
+	assert_int_equal(m.warnings.n, 1);
+	assert_non_null(strstr(m.warnings.v[0], "GetActiveVpnTunnelStatus: not permitted"));
+	aws_model_free(&m);
+}
+
 /* The EC2 API reference's own sample answers (testdata/aws-xml), one page each, through
  * the whole live path. */
 static void test_reference_examples(void **state)
@@ -1227,6 +1250,7 @@ int main(void)
 		cmocka_unit_test_setup(test_live_equals_offline, each_setup),
 		cmocka_unit_test_setup(test_tunnel_status, each_setup),
 		cmocka_unit_test_setup(test_tunnel_status_unknown, each_setup),
+		cmocka_unit_test_setup(test_tunnel_status_not_permitted, each_setup),
 		cmocka_unit_test_setup(test_reference_examples, each_setup),
 		cmocka_unit_test_setup(test_one_vpn_connection, each_setup),
 		cmocka_unit_test_setup(test_throttled_then_ok, each_setup),
