@@ -11,7 +11,9 @@ build_pkgs=(build-essential pkg-config libcurl4-openssl-dev libssl-dev libnet1-d
 demo_pkgs=("${build_pkgs[@]}" ncat iptables iproute2)
 # iptables on Debian 12 is the nft-backed build; the integration tests are fine with it.
 test_pkgs=("${build_pkgs[@]}" libcmocka-dev clang libclang-rt-14-dev nmap ncat
-	netcat-openbsd busybox iptables iproute2 mandoc procps time jq python3-botocore openssl)
+	netcat-openbsd busybox iptables iproute2 mandoc procps time jq python3-botocore openssl
+	strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins
+	ike-scan)
 
 case "${1:-}" in
 build) want=("${build_pkgs[@]}") ;;
