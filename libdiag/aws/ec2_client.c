@@ -206,6 +206,20 @@ static void scrub(char *s, size_t cap, const struct aws_creds *c)
 			memcpy(hit, red, sizeof red - 1);
 			from = hit + sizeof red - 1;
 		}
+		/* A fragment of a secret (the server cut its echo short) starts like it: end
+		 * the text there rather than print part of a key. */
+		if (sl >= 16) {
+			char head[13];
+			char *frag;
+
+			memcpy(head, secrets[i], 12);
+			head[12] = '\0';
+			if ((frag = strstr(s, head)) != NULL && (size_t)(frag - s) + sizeof red <= cap)
+				memcpy(frag, red, sizeof red);
+			else if (frag)
+				frag[0] = '\0';
+			OPENSSL_cleanse(head, sizeof head);
+		}
 	}
 }
 
@@ -287,9 +301,19 @@ static int send_signed(struct live *l, const char *source, const struct form *f,
 static void read_api_error(const struct live *l, const struct http_response *rs, char *code,
 			   size_t code_len, char *msg, size_t msg_len)
 {
-	if (aws_ec2_error_parse(rs->body, rs->len, code, code_len, msg, msg_len, NULL, 0) != 0)
-		code[0] = msg[0] = '\0';
-	scrub(msg, msg_len, &l->creds);
+	/* Scrub the server's whole text before anything is cut to fit: a session token is
+	 * longer than the message buffer, and a cut inside it would leave its start behind. */
+	char full_code[4096], full_msg[16384];
+
+	if (aws_ec2_error_parse(rs->body, rs->len, full_code, sizeof full_code, full_msg,
+				sizeof full_msg, NULL, 0) != 0)
+		full_code[0] = full_msg[0] = '\0';
+	scrub(full_code, sizeof full_code, &l->creds);
+	scrub(full_msg, sizeof full_msg, &l->creds);
+	snprintf(code, code_len, "%s", full_code);
+	snprintf(msg, msg_len, "%s", full_msg);
+	OPENSSL_cleanse(full_code, sizeof full_code);
+	OPENSSL_cleanse(full_msg, sizeof full_msg);
 }
 
 /* Calls action with body f, retrying as the policy says. Returns the answer's tree as
