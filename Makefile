@@ -47,16 +47,18 @@ LIBDIAG     := $(B)/libdiag.a
 # only its front end's objects, so --as-needed keeps out the libraries it never calls:
 # vpn-probe in a debug pod should not map libcurl, OpenSSL and their dozens of
 # dependencies (that alone is megabytes of resident memory).
-TOOLS       := vpn-probe vpn-aws vpn-logs
+TOOLS       := vpn-probe vpn-aws vpn-logs vpn-ike
 MAIN_BIN    := bin/vpn-doctor
 TOOL_BINS   := $(TOOLS:%=bin/%)
 CLI_OBJ     := $(B)/cmd/cli.o
 OBJ_vpn-probe := $(B)/cmd/vpn_probe.o $(B)/cmd/probe_print.o $(B)/cmd/probe_keepalive.o
 OBJ_vpn-aws   := $(B)/cmd/vpn_aws.o
 OBJ_vpn-logs  := $(B)/cmd/aws_logs_cmd.o
+OBJ_vpn-ike   := $(B)/cmd/vpn_ike.o
 MAIN_vpn-probe := vpn_probe_main
 MAIN_vpn-aws   := vpn_aws_main
 MAIN_vpn-logs  := vpn_logs_main
+MAIN_vpn-ike   := vpn_ike_main
 
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)

@@ -25,6 +25,7 @@ static const struct tool tools[] = {
 	{"vpn-probe", "probe", vpn_probe_main, "nc-compatible TCP/UDP/ICMP prober and sweeper"},
 	{"vpn-aws", "aws", vpn_aws_main, "read the AWS side (describe-* JSON, or live) into one model"},
 	{"vpn-logs", "logs", vpn_logs_main, "classify Site-to-Site VPN tunnel log events"},
+	{"vpn-ike", "ike", vpn_ike_main, "probe an IKE responder: which proposals it accepts"},
 };
 
 static const char *base_name(const char *path)
