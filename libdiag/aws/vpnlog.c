@@ -667,6 +667,7 @@ static void handle_events_array(struct reader *r, const cJSON *events, unsigned 
 static int read_line(struct reader *r, bool *nl, bool *too_long)
 {
 	int c;
+	size_t skipped = 0;
 
 	r->len = 0;
 	*nl = false;
@@ -677,6 +678,10 @@ static int read_line(struct reader *r, bool *nl, bool *too_long)
 			break;
 		}
 		if (r->len >= VPNLOG_MAX_LINE) {
+			/* Skip the rest of one long line, but not forever: a stream with no
+			 * newline at all (/dev/zero, a binary) is not a log. */
+			if (++skipped > VPNLOG_MAX_SKIP)
+				return -3;
 			*too_long = true;
 			continue;
 		}
@@ -1077,6 +1082,17 @@ static void read_lines(struct reader *r)
 		}
 		if (rc == -2) {
 			fatal(r, r->line + 1, DIAG_EXIT_SOFTWARE, "out of memory");
+			return;
+		}
+		if (rc == -3) {
+			fatal(r, r->line + 1, DIAG_EXIT_DATAERR,
+			      "no newline in %u bytes: not a tunnel log",
+			      VPNLOG_MAX_LINE + VPNLOG_MAX_SKIP);
+			return;
+		}
+		if (r->line >= VPNLOG_MAX_LINES) {
+			fatal(r, r->line + 1, DIAG_EXIT_DATAERR, "more than %u lines",
+			      VPNLOG_MAX_LINES);
 			return;
 		}
 		r->line++;

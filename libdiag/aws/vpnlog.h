@@ -33,6 +33,8 @@
 
 #define VPNLOG_MAX_LINE (1024u * 1024u)   /* bytes in one line (or one event) */
 #define VPNLOG_MAX_EVENTS 10000000u       /* events in one file */
+#define VPNLOG_MAX_SKIP (15u << 20)       /* bytes skipped of one over-long line */
+#define VPNLOG_MAX_LINES 100000000u       /* lines in one file, blank ones included */
 
 /* Phase 1 / phase 2 state as AWS names them (compared without case). */
 enum vpnlog_state {
