@@ -76,6 +76,8 @@ struct ld {
 	struct path path;
 };
 
+#define AWS_JSON_MAX_CONTAINERS 1000000u
+
 static int type_error(struct ld *l, const char *what)
 {
 	return diag_fail(l->err, DIAG_EXIT_DATAERR, l->source, "%s: %s", l->path.buf, what);
@@ -501,6 +503,19 @@ int aws_load_json(struct aws_model *m, const char *buf, size_t len, const char *
 		source = "input";
 	if (!buf)
 		len = 0;
+	/* cJSON spends some 64 bytes a value: a 64 MiB file of "{}," would become gigabytes
+	 * before the loader saw it, and kill a debug pod. Count the containers first (an
+	 * over-estimate: brackets inside strings count too) and refuse what no describe
+	 * output holds. */
+	size_t containers = 0;
+
+	for (size_t i = 0; i < len; i++)
+		containers += buf[i] == '{' || buf[i] == '[';
+	if (containers > AWS_JSON_MAX_CONTAINERS)
+		return diag_fail(err, DIAG_EXIT_DATAERR, source,
+				 "%zu objects and lists, more than the %u an EC2 describe output "
+				 "holds; split the input",
+				 containers, AWS_JSON_MAX_CONTAINERS);
 	root = cJSON_ParseWithLengthOpts(buf ? buf : "", len, &end, 0);
 	off = end && end >= buf && (size_t)(end - buf) <= len ? (size_t)(end - buf) : len;
 	if (!root)

@@ -1357,6 +1357,30 @@ static void test_batfish_samples(void **state)
 	free(r);
 }
 
+/* A file of millions of empty objects is refused before cJSON builds gigabytes of it. */
+static void test_container_limit(void **state)
+{
+	size_t n = 1000001, len = 0;
+	char *buf = malloc(32 + n * 3);
+	struct aws_model m;
+	struct diag_error err = {0};
+
+	(void)state;
+	assert_non_null(buf);
+	len += (size_t)sprintf(buf, "{\"VpnConnections\":[");
+	for (size_t i = 0; i < n; i++)
+		len += (size_t)sprintf(buf + len, i ? ",{}" : "{}");
+	len += (size_t)sprintf(buf + len, "]}");
+	aws_model_init(&m, 0);
+	assert_int_equal(aws_load_json(&m, buf, len, "many.json", &err), -1);
+	assert_int_equal(err.code, DIAG_EXIT_DATAERR);
+	assert_string_equal(err.where, "many.json");
+	assert_non_null(strstr(err.what, "1000003 objects and lists"));
+	assert_int_equal(m.n_vpn_connections, 0);
+	aws_model_free(&m);
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1383,6 +1407,7 @@ int main(void)
 		cmocka_unit_test(test_defaults_table),
 		cmocka_unit_test(test_relations),
 		cmocka_unit_test(test_batfish_samples),
+		cmocka_unit_test(test_container_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
