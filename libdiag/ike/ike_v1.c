@@ -27,39 +27,12 @@
 void ike_v1_put_header(struct ike_buf *b, const uint8_t ck_i[8], const uint8_t ck_r[8],
 		       uint8_t next, uint8_t exchange, uint8_t flags, uint32_t msgid)
 {
-	ike_buf_put(b, ck_i, 8);
-	ike_buf_put(b, ck_r, 8);
-	ike_buf_u8(b, next);
-	ike_buf_u8(b, 0x10);
-	ike_buf_u8(b, exchange);
-	ike_buf_u8(b, flags);
-	ike_buf_be32(b, msgid);
-	ike_buf_be32(b, 0); /* ike_v1_finish */
+	ike_put_header(b, ck_i, ck_r, next, 0x10, exchange, flags, msgid);
 }
 
 void ike_v1_finish(struct ike_buf *b)
 {
-	ike_buf_set_be32(b, 24, (uint32_t)b->len);
-}
-
-/* Generic Payload Header (RFC 2408 3.2):
- * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- * ! Next Payload  !   RESERVED    !         Payload Length        !
- * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- * Returns the offset of the payload, whose length end_payload fills in. */
-static size_t begin_payload(struct ike_buf *b, uint8_t next)
-{
-	size_t at = b->len;
-
-	ike_buf_u8(b, next);
-	ike_buf_u8(b, 0);
-	ike_buf_be16(b, 0);
-	return at;
-}
-
-static void end_payload(struct ike_buf *b, size_t at)
-{
-	ike_buf_set_be16(b, at + 2, (uint16_t)(b->len - at));
+	ike_finish(b);
 }
 
 /* Data Attribute (RFC 2408 3.3), TV form (AF=1) for 16-bit values, TLV (AF=0) otherwise:
@@ -93,7 +66,7 @@ static void put_attr(struct ike_buf *b, uint16_t type, uint32_t val)
  */
 static void put_transform(struct ike_buf *b, bool last, const struct ike_v1_transform *t)
 {
-	size_t at = begin_payload(b, last ? 0 : IKE1_PL_TRANSFORM);
+	size_t at = ike_begin_payload(b, last ? 0 : IKE1_PL_TRANSFORM);
 
 	ike_buf_u8(b, t->num);
 	ike_buf_u8(b, t->id);
@@ -108,7 +81,7 @@ static void put_transform(struct ike_buf *b, bool last, const struct ike_v1_tran
 		put_attr(b, IKE1_A_LIFE_TYPE, t->life_type ? t->life_type : 1);
 		put_attr(b, IKE1_A_LIFE_DURATION, t->life);
 	}
-	end_payload(b, at);
+	ike_end_payload(b, at);
 }
 
 /* Security Association Payload (RFC 2408 3.4, DOI IPsec, SIT_IDENTITY_ONLY) holding one
@@ -130,19 +103,19 @@ static void put_transform(struct ike_buf *b, bool last, const struct ike_v1_tran
 void ike_v1_put_sa(struct ike_buf *b, uint8_t next, const struct ike_v1_transform *t,
 		   size_t n)
 {
-	size_t sa = begin_payload(b, next), prop;
+	size_t sa = ike_begin_payload(b, next), prop;
 
 	ike_buf_be32(b, 1); /* DOI: IPsec */
 	ike_buf_be32(b, 1); /* SIT_IDENTITY_ONLY */
-	prop = begin_payload(b, 0);
+	prop = ike_begin_payload(b, 0);
 	ike_buf_u8(b, 1);
 	ike_buf_u8(b, 1); /* PROTO_ISAKMP */
 	ike_buf_u8(b, 0);
 	ike_buf_u8(b, (uint8_t)n);
 	for (size_t i = 0; i < n; i++)
 		put_transform(b, i + 1 == n, &t[i]);
-	end_payload(b, prop);
-	end_payload(b, sa);
+	ike_end_payload(b, prop);
+	ike_end_payload(b, sa);
 }
 
 /* Notification Payload (RFC 2408 3.14), DOI IPsec, protocol ISAKMP, no SPI:
@@ -159,23 +132,23 @@ void ike_v1_put_sa(struct ike_buf *b, uint8_t next, const struct ike_v1_transfor
 void ike_v1_put_notify(struct ike_buf *b, uint8_t next, uint16_t type, const uint8_t *data,
 		       size_t len)
 {
-	size_t at = begin_payload(b, next);
+	size_t at = ike_begin_payload(b, next);
 
 	ike_buf_be32(b, 1);
 	ike_buf_u8(b, 1);
 	ike_buf_u8(b, 0);
 	ike_buf_be16(b, type);
 	ike_buf_put(b, data, len);
-	end_payload(b, at);
+	ike_end_payload(b, at);
 }
 
 /* Vendor ID Payload (RFC 2408 3.16): generic header, then the vendor ID bytes. */
 void ike_v1_put_vendor(struct ike_buf *b, uint8_t next, const uint8_t *vid, size_t len)
 {
-	size_t at = begin_payload(b, next);
+	size_t at = ike_begin_payload(b, next);
 
 	ike_buf_put(b, vid, len);
-	end_payload(b, at);
+	ike_end_payload(b, at);
 }
 
 /* Expands the proposal to encryption x hash x group transforms. Returns the count, or -1

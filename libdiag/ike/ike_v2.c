@@ -26,40 +26,12 @@
 void ike_v2_put_header(struct ike_buf *b, const uint8_t spi_i[8], const uint8_t spi_r[8],
 		       uint8_t next, uint8_t exchange, uint8_t flags, uint32_t msgid)
 {
-	ike_buf_put(b, spi_i, 8);
-	ike_buf_put(b, spi_r, 8);
-	ike_buf_u8(b, next);
-	ike_buf_u8(b, 0x20);
-	ike_buf_u8(b, exchange);
-	ike_buf_u8(b, flags);
-	ike_buf_be32(b, msgid);
-	ike_buf_be32(b, 0); /* ike_v2_finish */
+	ike_put_header(b, spi_i, spi_r, next, 0x20, exchange, flags, msgid);
 }
 
 void ike_v2_finish(struct ike_buf *b)
 {
-	ike_buf_set_be32(b, 24, (uint32_t)b->len);
-}
-
-/*                      1                   2                   3
- *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
- * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- * | Next Payload  |C|  RESERVED   |         Payload Length        |
- * +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- * Returns the offset of the length field, filled in by end_payload. */
-static size_t begin_payload(struct ike_buf *b, uint8_t next)
-{
-	size_t at = b->len;
-
-	ike_buf_u8(b, next);
-	ike_buf_u8(b, 0);
-	ike_buf_be16(b, 0);
-	return at;
-}
-
-static void end_payload(struct ike_buf *b, size_t at)
-{
-	ike_buf_set_be16(b, at + 2, (uint16_t)(b->len - at));
+	ike_finish(b);
 }
 
 /* Transform Substructure (RFC 7296 3.3.2), with the Key Length attribute in TV form:
@@ -73,7 +45,7 @@ static void end_payload(struct ike_buf *b, size_t at)
  */
 static void put_transform(struct ike_buf *b, bool last, const struct ike_transform *t)
 {
-	size_t at = begin_payload(b, last ? 0 : 3);
+	size_t at = ike_begin_payload(b, last ? 0 : 3);
 
 	ike_buf_u8(b, t->type);
 	ike_buf_u8(b, 0);
@@ -82,7 +54,7 @@ static void put_transform(struct ike_buf *b, bool last, const struct ike_transfo
 		ike_buf_be16(b, 0x8000 | 14);
 		ike_buf_be16(b, t->keylen);
 	}
-	end_payload(b, at);
+	ike_end_payload(b, at);
 }
 
 /* Proposal Substructure (RFC 7296 3.3.1), IKE protocol, no SPI:
@@ -97,7 +69,7 @@ static void put_transform(struct ike_buf *b, bool last, const struct ike_transfo
 static void put_proposal(struct ike_buf *b, bool last, uint8_t num,
 			 const struct ike_proposal *p)
 {
-	size_t at = begin_payload(b, last ? 0 : 2);
+	size_t at = ike_begin_payload(b, last ? 0 : 2);
 
 	ike_buf_u8(b, num);
 	ike_buf_u8(b, 1); /* IKE */
@@ -105,7 +77,7 @@ static void put_proposal(struct ike_buf *b, bool last, uint8_t num,
 	ike_buf_u8(b, (uint8_t)p->n);
 	for (size_t i = 0; i < p->n; i++)
 		put_transform(b, i + 1 == p->n, &p->t[i]);
-	end_payload(b, at);
+	ike_end_payload(b, at);
 }
 
 /* Security Association Payload (RFC 7296 3.3):
@@ -118,11 +90,11 @@ static void put_proposal(struct ike_buf *b, bool last, uint8_t num,
 void ike_v2_put_sa(struct ike_buf *b, uint8_t next, const struct ike_proposal *props,
 		   size_t nprops)
 {
-	size_t at = begin_payload(b, next);
+	size_t at = ike_begin_payload(b, next);
 
 	for (size_t i = 0; i < nprops; i++)
 		put_proposal(b, i + 1 == nprops, (uint8_t)(i + 1), &props[i]);
-	end_payload(b, at);
+	ike_end_payload(b, at);
 }
 
 /* Key Exchange Payload (RFC 7296 3.4):
@@ -137,12 +109,12 @@ void ike_v2_put_sa(struct ike_buf *b, uint8_t next, const struct ike_proposal *p
 void ike_v2_put_ke(struct ike_buf *b, uint8_t next, uint16_t group, const uint8_t *pub,
 		   size_t len)
 {
-	size_t at = begin_payload(b, next);
+	size_t at = ike_begin_payload(b, next);
 
 	ike_buf_be16(b, group);
 	ike_buf_be16(b, 0);
 	ike_buf_put(b, pub, len);
-	end_payload(b, at);
+	ike_end_payload(b, at);
 }
 
 /* Nonce Payload (RFC 7296 3.9):
@@ -154,10 +126,10 @@ void ike_v2_put_ke(struct ike_buf *b, uint8_t next, uint16_t group, const uint8_
  */
 void ike_v2_put_nonce(struct ike_buf *b, uint8_t next, const uint8_t *nonce, size_t len)
 {
-	size_t at = begin_payload(b, next);
+	size_t at = ike_begin_payload(b, next);
 
 	ike_buf_put(b, nonce, len);
-	end_payload(b, at);
+	ike_end_payload(b, at);
 }
 
 /* Notify Payload (RFC 7296 3.10), protocol 0 and no SPI as IKE_SA_INIT uses it:
@@ -172,13 +144,13 @@ void ike_v2_put_nonce(struct ike_buf *b, uint8_t next, const uint8_t *nonce, siz
 void ike_v2_put_notify(struct ike_buf *b, uint8_t next, uint16_t type, const uint8_t *data,
 		       size_t len)
 {
-	size_t at = begin_payload(b, next);
+	size_t at = ike_begin_payload(b, next);
 
 	ike_buf_u8(b, 0);
 	ike_buf_u8(b, 0);
 	ike_buf_be16(b, type);
 	ike_buf_put(b, data, len);
-	end_payload(b, at);
+	ike_end_payload(b, at);
 }
 
 /* Vendor ID Payload (RFC 7296 3.12):
@@ -190,10 +162,10 @@ void ike_v2_put_notify(struct ike_buf *b, uint8_t next, uint16_t type, const uin
  */
 void ike_v2_put_vendor(struct ike_buf *b, uint8_t next, const uint8_t *vid, size_t len)
 {
-	size_t at = begin_payload(b, next);
+	size_t at = ike_begin_payload(b, next);
 
 	ike_buf_put(b, vid, len);
-	end_payload(b, at);
+	ike_end_payload(b, at);
 }
 
 int ike_v2_build_init(struct ike_v2_request *req, struct ike_buf *out, struct diag_error *err)

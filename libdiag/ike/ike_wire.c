@@ -413,3 +413,37 @@ void ike_hex(const uint8_t *p, size_t n, char *out, size_t outlen)
 	}
 	out[o] = '\0';
 }
+
+void ike_put_header(struct ike_buf *b, const uint8_t spi_i[8], const uint8_t spi_r[8],
+		    uint8_t next, uint8_t version, uint8_t exchange, uint8_t flags,
+		    uint32_t msgid)
+{
+	ike_buf_put(b, spi_i, 8);
+	ike_buf_put(b, spi_r, 8);
+	ike_buf_u8(b, next);
+	ike_buf_u8(b, version);
+	ike_buf_u8(b, exchange);
+	ike_buf_u8(b, flags);
+	ike_buf_be32(b, msgid);
+	ike_buf_be32(b, 0); /* ike_finish */
+}
+
+void ike_finish(struct ike_buf *b)
+{
+	ike_buf_set_be32(b, 24, (uint32_t)b->len);
+}
+
+size_t ike_begin_payload(struct ike_buf *b, uint8_t next)
+{
+	size_t at = b->len;
+
+	ike_buf_u8(b, next);
+	ike_buf_u8(b, 0);
+	ike_buf_be16(b, 0);
+	return at;
+}
+
+void ike_end_payload(struct ike_buf *b, size_t at)
+{
+	ike_buf_set_be16(b, at + 2, (uint16_t)(b->len - at));
+}

@@ -36,6 +36,17 @@ void ike_buf_set_be16(struct ike_buf *b, size_t off, uint16_t v);
 void ike_buf_set_be32(struct ike_buf *b, size_t off, uint32_t v);
 void ike_buf_free(struct ike_buf *b);
 
+/* The ISAKMP/IKE header (RFC 2408 3.1, RFC 7296 3.1) has one layout in both versions;
+ * version is 0x10 or 0x20. Its length is filled in by ike_finish. */
+void ike_put_header(struct ike_buf *b, const uint8_t spi_i[8], const uint8_t spi_r[8],
+		    uint8_t next, uint8_t version, uint8_t exchange, uint8_t flags,
+		    uint32_t msgid);
+void ike_finish(struct ike_buf *b);
+/* The generic payload header (RFC 2408 3.2, RFC 7296 3.2), also one layout in both:
+ * returns the payload's offset, whose length ike_end_payload fills in. */
+size_t ike_begin_payload(struct ike_buf *b, uint8_t next);
+void ike_end_payload(struct ike_buf *b, size_t at);
+
 /* Fixed values that make a request byte-for-byte repeatable in tests. */
 struct ike_fixed {
 	bool on;
