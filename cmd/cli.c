@@ -119,6 +119,8 @@ void cli_usage(FILE *fp, const char *tool, const char *synopsis, const struct cl
 	for (const struct cli_opt *o = table; o->id; o++) {
 		char left[64];
 
+		if (!o->help) /* hidden: a test flag */
+			continue;
 		if (o->short_name && o->long_name)
 			snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->long_name,
 				 o->arg ? " " : "", o->arg ? o->arg : "");

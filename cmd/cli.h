@@ -13,7 +13,7 @@ struct cli_opt {
 	char short_name;      /* 0: long only */
 	const char *long_name; /* NULL: short only */
 	const char *arg;      /* argument name, or NULL for a flag */
-	const char *help;
+	const char *help;     /* NULL: hidden from --help (test flags) */
 };
 
 /* Returns 0, or an exit status (64) after printing the handler's or getopt's complaint. */

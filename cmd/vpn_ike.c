@@ -12,8 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd/cli.h"
+#include "cmd/ike_cmd.h"
 #include "cmd/tools.h"
 #include "libdiag/ike/ike_probe.h"
 #include "libdiag/report.h"
@@ -24,7 +26,7 @@ static const char *const TOOL = "vpn-ike";
 
 enum {
 	OPT_V1 = 256, OPT_V2, OPT_PROPOSAL, OPT_PORT, OPT_JSON, OPT_WRITE, OPT_READ, OPT_FIXED,
-	OPT_HELP, OPT_VERSION,
+	OPT_ENUMERATE, OPT_HALF_OPEN, OPT_HALF_OPEN_TIMEOUT, OPT_HELP, OPT_VERSION,
 };
 
 static const struct cli_opt options[] = {
@@ -33,10 +35,16 @@ static const struct cli_opt options[] = {
 	{OPT_PROPOSAL, 0, "proposal", "STR", "strongSwan proposal, repeatable (default "
 					     "aes256-sha256-modp2048)"},
 	{OPT_PORT, 0, "port", "PORT", "500 (default) or 4500 (NAT-T, non-ESP marker)"},
+	{OPT_ENUMERATE, 0, "enumerate", NULL, "find every AWS phase 1 combination the "
+					      "responder accepts"},
+	{OPT_HALF_OPEN, 0, "half-open", "N", "--enumerate: at most N half-open SAs at the "
+					     "responder at a time (default 3)"},
+	{OPT_HALF_OPEN_TIMEOUT, 0, "half-open-timeout", "SECONDS",
+	 "--enumerate: how long the responder keeps one (default 31)"},
 	{OPT_JSON, 0, "json", NULL, "the report as JSON"},
 	{OPT_WRITE, 0, "write-packet", "FILE", "write the first request to FILE; send nothing"},
 	{OPT_READ, 0, "read-packet", "FILE", "decode a stored response instead of the network"},
-	{OPT_FIXED, 0, "fixed", NULL, "tests: fixed SPI, nonce and key pair"},
+	{OPT_FIXED, 0, "fixed", NULL, NULL}, /* tests: fixed SPI, nonce and key pair */
 	{OPT_HELP, 'h', "help", NULL, "this help"},
 	{OPT_VERSION, 0, "version", NULL, "print the version"},
 	{0, 0, NULL, NULL, NULL},
@@ -48,7 +56,9 @@ struct ike_cmd {
 	const char *props[MAX_PROPOSALS];
 	size_t nprops;
 	uint16_t port;
-	bool json, fixed, help, show_version;
+	bool json, fixed, help, show_version, enumerate;
+	unsigned half_open, half_open_timeout_ms;
+	bool half_open_timeout_set;
 	const char *write_file, *read_file;
 };
 
@@ -74,6 +84,18 @@ static int handle_option(void *ctx, int id, const char *arg)
 		if (n != 500 && n != 4500)
 			return cli_usage_error(TOOL, "%s %s: invalid port (500 or 4500)", flag, arg);
 		c->port = (uint16_t)n;
+		break;
+	case OPT_ENUMERATE: c->enumerate = true; break;
+	case OPT_HALF_OPEN:
+		if ((rc = cli_integer(TOOL, flag, arg, 1, 100000, "count", &n)) != 0)
+			return rc;
+		c->half_open = (unsigned)n;
+		break;
+	case OPT_HALF_OPEN_TIMEOUT:
+		if ((rc = cli_integer(TOOL, flag, arg, 0, 3600, "seconds", &n)) != 0)
+			return rc;
+		c->half_open_timeout_ms = (unsigned)n * 1000;
+		c->half_open_timeout_set = true;
 		break;
 	case OPT_JSON: c->json = true; break;
 	case OPT_WRITE: c->write_file = arg; break;
@@ -280,6 +302,44 @@ static int packet_version(const struct ike_cmd *c, const uint8_t *buf, size_t le
 	return 2;
 }
 
+static void enum_progress(void *ctx, unsigned requests, size_t accepted)
+{
+	(void)ctx;
+	fprintf(stderr, "\rvpn-ike: enumerating: %u requests, %zu accepted ", requests, accepted);
+}
+
+static int run_enumerate(struct ike_cmd *c, const char *host, struct report *r)
+{
+	static struct ike_enum_result res;
+	struct ike_enum_opts o = {.version = c->version, .host = host, .port = c->port,
+				  .half_open = c->half_open ? c->half_open : 3,
+				  .half_open_timeout_ms = c->half_open_timeout_ms};
+	struct diag_error err = {0};
+	char subject[300], msg[512];
+	bool tty = isatty(STDERR_FILENO);
+	int rc;
+
+	if (!c->half_open_timeout_set)
+		o.half_open_timeout_ms = 31000;
+	if (tty)
+		o.progress = enum_progress;
+	snprintf(subject, sizeof subject, "%s:%u/udp IKEv%d", host, (unsigned)c->port,
+		 c->version);
+	rc = ike_enum_run(&o, &res, &err);
+	if (tty)
+		fputs("\r\033[K", stderr);
+	if (rc < 0) {
+		fprintf(stderr, "%s: %s\n", TOOL, diag_error_text(&err, msg, sizeof msg));
+		return err.code ? (int)err.code : DIAG_EXIT_SOFTWARE;
+	}
+	if (!c->json)
+		printf("%s: from local port %u (%s)\n", subject, (unsigned)res.local_port,
+		       res.bound_port ? "bound to the IKE port"
+				      : "ephemeral: the IKE port is taken or not permitted");
+	ike_enum_report(r, subject, &res, c->json);
+	return 0;
+}
+
 static int run(struct ike_cmd *c, const char *host, struct report *r)
 {
 	static struct ike_proposal props[MAX_PROPOSALS];
@@ -294,6 +354,8 @@ static int run(struct ike_cmd *c, const char *host, struct report *r)
 			return cli_usage_error(TOOL, "--%s", diag_error_text(&err, msg, sizeof msg));
 	if (c->write_file)
 		return write_packet(c, &props[0]);
+	if (c->enumerate)
+		return run_enumerate(c, host, r);
 	if (c->read_file) {
 		if ((rc = read_packet(c->read_file, pkt, sizeof pkt, &pkt_len)) != 0)
 			return rc;
@@ -347,6 +409,8 @@ int vpn_ike_main(int argc, char **argv)
 	const char *host = NULL;
 	int first = 0, rc;
 
+	if (argc > 1 && strcmp(argv[1], "decode") == 0)
+		return ike_decode_main(argc - 1, argv + 1);
 	memset(&c, 0, sizeof c);
 	c.port = 500;
 	rc = cli_parse(TOOL, options, argc, argv, handle_option, &c, &first);
@@ -354,8 +418,10 @@ int vpn_ike_main(int argc, char **argv)
 		return rc;
 	if (c.help) {
 		cli_usage(stdout, TOOL, "probe HOST [--ikev1|--ikev2] [--proposal STR]... "
-					"[--port 500|4500] [--json] [--write-packet FILE] "
-					"[--read-packet FILE]",
+					"[--enumerate] [--port 500|4500] [--json] "
+					"[--write-packet FILE] [--read-packet FILE]\n"
+					"       vpn-ike decode [--port 500|4500] [--json] FILE | "
+					"--pcap FILE",
 			  options);
 		return DIAG_EXIT_PASS;
 	}
@@ -367,6 +433,12 @@ int vpn_ike_main(int argc, char **argv)
 		return cli_usage_error(TOOL, "usage: %s probe HOST [options] (try --help)", TOOL);
 	if (c.v1 && c.v2)
 		return cli_usage_error(TOOL, "--ikev1 and --ikev2: choose one");
+	if (c.enumerate && (c.nprops || c.write_file || c.read_file))
+		return cli_usage_error(TOOL, "--enumerate searches AWS's phase 1 values: no "
+					     "--proposal, --write-packet or --read-packet with it");
+	if ((c.half_open || c.half_open_timeout_set) && !c.enumerate)
+		return cli_usage_error(TOOL, "--half-open and --half-open-timeout go with "
+					     "--enumerate");
 	if (c.write_file && c.read_file)
 		return cli_usage_error(TOOL, "--write-packet and --read-packet: choose one");
 	c.version = c.v1 ? 1 : 2;

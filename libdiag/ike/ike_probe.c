@@ -158,7 +158,12 @@ static int build(const struct ike_probe_opts *o, const struct ike_fixed *f, uint
 		struct ike_v1_request r;
 
 		memset(&r, 0, sizeof r);
-		r.prop = o->prop;
+		if (o->nv1) {
+			r.transforms = o->v1;
+			r.ntransforms = o->nv1;
+		} else {
+			r.prop = o->prop;
+		}
 		if (f)
 			r.fixed = *f;
 		rc = ike_v1_build_mm1(&r, &tmp, err);
@@ -167,9 +172,9 @@ static int build(const struct ike_probe_opts *o, const struct ike_fixed *f, uint
 		struct ike_v2_request r;
 
 		memset(&r, 0, sizeof r);
-		r.props = o->prop;
-		r.nprops = 1;
-		r.ke_group = group;
+		r.props = o->nprops ? o->props : o->prop;
+		r.nprops = o->nprops ? o->nprops : 1;
+		r.ke_group = group ? group : o->ke_group;
 		r.cookie = cookie;
 		r.cookie_len = cookie_len;
 		if (src && dst) {
@@ -311,9 +316,8 @@ static int exchange(int fd, const struct ike_probe_opts *o, const struct ike_buf
 }
 
 /* First request, honouring one COOKIE. The responder's cookie covers our SPI and Ni, so
- * the resend must repeat both: network requests are built with the codec's fixed mode
- * loaded with fresh random SPI and nonce. Its private key is then the fixed one, which is
- * harmless here: a probe never completes the exchange, so no key is ever derived. */
+ * the resend repeats both: the SPI and nonce are chosen here and handed to the builder.
+ * The key pair is fresh for each build (deterministic only under --fixed, for tests). */
 static int round_trip(int fd, const struct ike_probe_opts *o, uint16_t group,
 		      const struct ike_endpoint *local, const struct ike_endpoint *remote,
 		      struct ike_probe_out *out, struct ike_verdict *v, struct diag_error *err)
@@ -323,6 +327,7 @@ static int round_trip(int fd, const struct ike_probe_opts *o, uint16_t group,
 	uint8_t spi[8];
 	int rc;
 
+	memset(&f, 0, sizeof f);
 	if (o->fixed) {
 		ike_fixed_default(&f);
 	} else {
@@ -350,48 +355,81 @@ static int round_trip(int fd, const struct ike_probe_opts *o, uint16_t group,
 	return rc;
 }
 
-int ike_probe_run(const struct ike_probe_opts *o, struct ike_probe_out *out,
-		  struct diag_error *err)
+int ike_probe_open(const char *host, uint16_t port, struct ike_probe_sock *s,
+		   struct diag_error *err)
 {
 	struct addrinfo hints, *res = NULL;
 	struct sockaddr_storage ls, rs;
 	socklen_t sl = sizeof ls;
-	struct ike_endpoint local, remote;
-	char port[8];
-	int fd, rc, gai;
+	char portstr[8];
+	int gai;
+
+	memset(s, 0, sizeof *s);
+	s->fd = -1;
+	memset(&hints, 0, sizeof hints);
+	hints.ai_socktype = SOCK_DGRAM;
+	hints.ai_flags = AI_ADDRCONFIG;
+	snprintf(portstr, sizeof portstr, "%u", (unsigned)port);
+	if ((gai = getaddrinfo(host, portstr, &hints, &res)) != 0)
+		return diag_fail(err, DIAG_EXIT_USAGE, host, "cannot resolve: %s",
+				 gai_strerror(gai));
+	s->fd = open_socket(res, port, &s->bound, err);
+	memset(&rs, 0, sizeof rs);
+	memcpy(&rs, res->ai_addr, res->ai_addrlen);
+	freeaddrinfo(res);
+	if (s->fd < 0)
+		return -1;
+	if (getsockname(s->fd, (struct sockaddr *)&ls, &sl) < 0) {
+		int e = errno;
+
+		ike_probe_close(s);
+		return diag_fail(err, DIAG_EXIT_OSERR, "getsockname", "%s", strerror(e));
+	}
+	endpoint_of(&ls, &s->local);
+	endpoint_of(&rs, &s->remote);
+	return 0;
+}
+
+void ike_probe_close(struct ike_probe_sock *s)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+}
+
+int ike_probe_ask(struct ike_probe_sock *s, const struct ike_probe_opts *o,
+		  struct ike_probe_out *out, struct diag_error *err)
+{
+	int rc;
 
 	memset(out, 0, sizeof *out);
 	verdict_init(&out->first);
 	verdict_init(&out->retry);
-	memset(&hints, 0, sizeof hints);
-	hints.ai_socktype = SOCK_DGRAM;
-	hints.ai_flags = AI_ADDRCONFIG;
-	snprintf(port, sizeof port, "%u", (unsigned)o->port);
-	if ((gai = getaddrinfo(o->host, port, &hints, &res)) != 0)
-		return diag_fail(err, DIAG_EXIT_USAGE, o->host, "cannot resolve: %s",
-				 gai_strerror(gai));
-	fd = open_socket(res, o->port, &out->bound_500, err);
-	memset(&rs, 0, sizeof rs);
-	memcpy(&rs, res->ai_addr, res->ai_addrlen);
-	freeaddrinfo(res);
-	if (fd < 0)
-		return -1;
-	if (getsockname(fd, (struct sockaddr *)&ls, &sl) < 0) {
-		int e = errno;
-
-		close(fd);
-		return diag_fail(err, DIAG_EXIT_OSERR, "getsockname", "%s", strerror(e));
-	}
-	endpoint_of(&ls, &local);
-	endpoint_of(&rs, &remote);
-	out->local_port = local.port;
-	rc = round_trip(fd, o, 0, &local, &remote, out, &out->first, err);
+	out->bound_500 = s->bound;
+	out->local_port = s->local.port;
+	rc = round_trip(s->fd, o, 0, &s->local, &s->remote, out, &out->first, err);
 	if (rc == 0 && out->first.result == IKE_PR_INVALID_KE && o->version == 2 &&
 	    ike_dh_pub_len(out->first.group) > 0) {
 		/* a group we cannot compute keeps the plain invalid_ke verdict */
 		out->retried = true;
-		rc = round_trip(fd, o, out->first.group, &local, &remote, out, &out->retry, err);
+		rc = round_trip(s->fd, o, out->first.group, &s->local, &s->remote, out,
+				&out->retry, err);
 	}
-	close(fd);
+	return rc;
+}
+
+int ike_probe_run(const struct ike_probe_opts *o, struct ike_probe_out *out,
+		  struct diag_error *err)
+{
+	struct ike_probe_sock s;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	verdict_init(&out->first);
+	verdict_init(&out->retry);
+	if (ike_probe_open(o->host, o->port, &s, err) < 0)
+		return -1;
+	rc = ike_probe_ask(&s, o, out, err);
+	ike_probe_close(&s);
 	return rc;
 }

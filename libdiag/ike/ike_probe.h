@@ -45,6 +45,14 @@ struct ike_probe_opts {
 	const char *host;
 	uint16_t port;                 /* 500 or 4500 (non-ESP marker) */
 	const struct ike_proposal *prop;
+	/* IKEv2: several proposals in one SA payload instead of prop (nprops > 0), and the
+	 * group of the KE value (0: the first group of the first proposal). */
+	const struct ike_proposal *props;
+	size_t nprops;
+	uint16_t ke_group;
+	/* IKEv1: these transforms instead of prop's product (nv1 > 0). */
+	const struct ike_v1_transform *v1;
+	size_t nv1;
 	bool fixed;                    /* tests: fixed SPI, nonce and key */
 	unsigned wait_ms[3];           /* retransmit waits; 0s: 1000, 2000, 4000 */
 };
@@ -59,6 +67,23 @@ struct ike_probe_out {
 	unsigned sent;                 /* datagrams sent, retransmissions included */
 	unsigned received;             /* datagrams received (ours or not) */
 };
+
+/* A UDP socket connected to the responder, reused by several requests. */
+struct ike_probe_sock {
+	int fd;
+	struct ike_endpoint local, remote;
+	bool bound;                    /* local port is the IKE port asked for */
+};
+
+/* Resolves host and opens the socket, bound to port when it may be. Returns 0, or -1 with
+ * err (unresolvable host: DIAG_EXIT_USAGE; socket errors: DIAG_EXIT_OSERR). */
+int ike_probe_open(const char *host, uint16_t port, struct ike_probe_sock *s,
+		   struct diag_error *err);
+void ike_probe_close(struct ike_probe_sock *s);
+/* One request over s, as ike_probe_run does it (COOKIE honoured once, INVALID_KE retried
+ * once); o->host is not used. out is reset first. */
+int ike_probe_ask(struct ike_probe_sock *s, const struct ike_probe_opts *o,
+		  struct ike_probe_out *out, struct diag_error *err);
 
 /* Runs the exchange. Returns 0 (the verdicts say what happened, no_response included), or
  * -1 with err when the host cannot be resolved, the request cannot be built (usage or

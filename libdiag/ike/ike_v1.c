@@ -202,11 +202,22 @@ int ike_v1_build_mm1(struct ike_v1_request *req, struct ike_buf *out, struct dia
 
 	out->len = 0;
 	out->failed = false;
-	if (!req->prop)
-		return diag_fail(err, DIAG_EXIT_USAGE, "IKEv1 request", "no proposal");
-	n = expand(req->prop, req->lifetime ? req->lifetime : 28800, t, IKE1_TRANSFORMS_MAX, err);
-	if (n < 0)
-		return -1;
+	if (req->prop) {
+		n = expand(req->prop, req->lifetime ? req->lifetime : 28800, t,
+			   IKE1_TRANSFORMS_MAX, err);
+		if (n < 0)
+			return -1;
+	} else if (req->transforms && req->ntransforms > 0 &&
+		   req->ntransforms <= IKE1_TRANSFORMS_MAX) {
+		n = (int)req->ntransforms;
+		for (int i = 0; i < n; i++) {
+			t[i] = req->transforms[i];
+			t[i].num = (uint8_t)(i + 1);
+		}
+	} else {
+		return diag_fail(err, DIAG_EXIT_USAGE, "IKEv1 request",
+				 "between 1 and %d transforms needed", IKE1_TRANSFORMS_MAX);
+	}
 	if (req->fixed.on)
 		memcpy(req->spi_out, req->fixed.spi, 8);
 	else if (RAND_bytes(req->spi_out, 8) != 1)
@@ -224,13 +235,15 @@ int ike_v1_build_mm1(struct ike_v1_request *req, struct ike_buf *out, struct dia
 
 /* ---- decoding ---------------------------------------------------------------------- */
 
-/* Decodes SA attributes. A TLV attribute's value is bounded by the transform (its length
- * is checked against what remains before it is read: tcpdump's attribute-length
+/* Decodes SA attributes into t (the classes a probe judges) and ti (every attribute, the
+ * first IKE1_ATTR_MAX kept). A TLV attribute's value is bounded by the transform (its
+ * length is checked against what remains before it is read: tcpdump's attribute-length
  * confusion), and a TLV value for a class we read as a number must be 1-4 bytes. */
-static int dec_attrs(struct cursor *c, struct ike_v1_transform *t, const char *where,
-		     struct diag_error *err)
+static int dec_attrs(struct cursor *c, struct ike_v1_transform *t, struct ike_v1_trans_info *ti,
+		     const char *where, struct diag_error *err)
 {
 	for (int n = 0; cur_remaining(c) > 0; n++) {
+		struct ike_v1_attr a;
 		uint16_t type = 0, lv = 0;
 		uint32_t val = 0;
 		const uint8_t *p = NULL;
@@ -242,8 +255,11 @@ static int dec_attrs(struct cursor *c, struct ike_v1_transform *t, const char *w
 		if (!cur_ok(c))
 			return diag_fail(err, DIAG_EXIT_DATAERR, where,
 					 "truncated attribute at offset %zu", c->fail_at);
+		memset(&a, 0, sizeof(a));
+		a.type = type & 0x7fff;
 		if (type & 0x8000) {
 			val = lv;
+			a.tv = 1;
 		} else {
 			size_t left = cur_remaining(c);
 
@@ -258,7 +274,12 @@ static int dec_attrs(struct cursor *c, struct ike_v1_transform *t, const char *w
 			else if ((type & 0x7fff) == IKE1_A_LIFE_DURATION)
 				return diag_fail(err, DIAG_EXIT_DATAERR, where,
 						 "life duration of %u bytes", (unsigned)lv);
+			a.len = lv;
 		}
+		a.value = val;
+		if (ti->nattr < IKE1_ATTR_MAX)
+			ti->attr[ti->nattr++] = a;
+		ti->attr_total++;
 		switch (type & 0x7fff) {
 		case IKE1_A_ENCR: t->encr = (uint16_t)val; break;
 		case IKE1_A_HASH: t->hash = (uint16_t)val; break;
@@ -278,18 +299,22 @@ static int dec_transform(void *ctx, struct cursor *b, size_t idx, const char *wh
 {
 	struct ike_v1_msg *m = ctx;
 	struct ike_v1_transform t;
+	struct ike_v1_trans_info ti;
 	uint16_t rsv = 0;
 
 	memset(&t, 0, sizeof(t));
+	memset(&ti, 0, sizeof(ti));
+	ti.length = (uint16_t)(cur_remaining(b) + 4);
 	cur_u8(b, &t.num);
 	cur_u8(b, &t.id);
 	cur_be16(b, &rsv);
 	if (!cur_ok(b))
 		return diag_fail(err, DIAG_EXIT_DATAERR, where, "truncated transform");
-	if (dec_attrs(b, &t, where, err))
+	if (dec_attrs(b, &t, &ti, where, err))
 		return -1;
 	if (idx < IKE1_TRANSFORMS_MAX) {
 		m->t[idx] = t;
+		m->trans_info[idx] = ti;
 		m->ntransforms = idx + 1;
 	}
 	return 0;
@@ -300,19 +325,26 @@ static int dec_proposal(void *ctx, struct cursor *b, size_t idx, const char *whe
 {
 	struct ike_v1_msg *m = ctx;
 	uint8_t num = 0, proto = 0, spisz = 0, ntrans = 0;
+	uint16_t length = (uint16_t)(cur_remaining(b) + 4);
+	const uint8_t *spi = NULL;
 	int n = 0;
 
 	cur_u8(b, &num);
 	cur_u8(b, &proto);
 	cur_u8(b, &spisz);
 	cur_u8(b, &ntrans);
-	cur_skip(b, spisz);
+	cur_ref(b, &spi, spisz);
 	if (!cur_ok(b))
 		return diag_fail(err, DIAG_EXIT_DATAERR, where, "truncated proposal");
+	m->nproposals = idx + 1;
 	/* The first proposal is the one a responder chose; later ones are only walked. */
 	if (idx == 0) {
 		m->prop_num = num;
 		m->protocol = proto;
+		m->prop_spi_size = spisz;
+		m->prop_ntrans = ntrans;
+		m->prop_length = length;
+		memcpy(m->prop_spi, spi, spisz < sizeof(m->prop_spi) ? spisz : sizeof(m->prop_spi));
 		if (cur_remaining(b) > 0 &&
 		    (n = ike_walk_subs(b, IKE1_PL_TRANSFORM, "transform", dec_transform, m,
 				       err)) < 0)
@@ -324,14 +356,52 @@ static int dec_proposal(void *ctx, struct cursor *b, size_t idx, const char *whe
 	return 0;
 }
 
+static int dec_notify(struct ike_v1_msg *m, struct cursor *b, const char *where,
+		      struct diag_error *err)
+{
+	struct ike_v1_notify_info ni;
+	uint16_t type = 0;
+	size_t rest;
+
+	memset(&ni, 0, sizeof(ni));
+	cur_be32(b, &ni.doi);
+	cur_u8(b, &ni.proto);
+	cur_u8(b, &ni.spi_size);
+	cur_be16(b, &type);
+	cur_skip(b, ni.spi_size);
+	if (!cur_ok(b))
+		return diag_fail(err, DIAG_EXIT_DATAERR, where, "truncated notification");
+	rest = cur_remaining(b);
+	ni.data_len = rest;
+	cur_bytes(b, ni.data, rest < sizeof(ni.data) ? rest : sizeof(ni.data));
+	if (m->nnotify < IKE1_NOTIFY_MAX) {
+		m->pl[m->npayloads - 1].idx = (int16_t)m->nnotify;
+		m->notify_info[m->nnotify] = ni;
+		m->notify[m->nnotify++] = type;
+	}
+	return 0;
+}
+
 static int dec_payload(void *ctx, struct ike_payload *pl, struct diag_error *err)
 {
 	struct ike_v1_msg *m = ctx;
 	struct cursor *b = &pl->body;
+	struct ike_v1_payload *info;
+	size_t n = cur_remaining(b);
+	const uint8_t *p = NULL;
 	char where[64];
 
 	snprintf(where, sizeof(where), "IKEv1 payload %zu (offset %zu)", m->npayloads + 1,
 		 cur_pos(b) - 4);
+	if (m->npayloads < IKE_PAYLOADS_MAX) {
+		info = &m->pl[m->npayloads];
+		info->type = pl->type;
+		info->flags = pl->flags;
+		info->length = (uint16_t)(n + 4);
+		info->idx = -1;
+		if (m->npayloads > 0)
+			m->pl[m->npayloads - 1].next = pl->type;
+	}
 	m->npayloads++;
 	switch (pl->type) {
 	case IKE1_PL_SA:
@@ -341,30 +411,32 @@ static int dec_payload(void *ctx, struct ike_payload *pl, struct diag_error *err
 			return diag_fail(err, DIAG_EXIT_DATAERR, where, "truncated SA");
 		m->has_sa = true;
 		m->ntransforms = 0;
+		m->nproposals = 0;
 		return ike_walk_subs(b, IKE1_PL_PROPOSAL, "proposal", dec_proposal, m, err) < 0 ?
 			       -1 : 0;
-	case IKE1_PL_NOTIFY: {
-		uint32_t doi = 0;
-		uint8_t proto = 0, spisz = 0;
-		uint16_t type = 0;
-
-		cur_be32(b, &doi);
-		cur_u8(b, &proto);
-		cur_u8(b, &spisz);
-		cur_be16(b, &type);
-		cur_skip(b, spisz);
-		if (!cur_ok(b))
-			return diag_fail(err, DIAG_EXIT_DATAERR, where, "truncated notification");
-		if (m->nnotify < IKE1_NOTIFY_MAX)
-			m->notify[m->nnotify++] = type;
+	case IKE1_PL_NOTIFY:
+		return dec_notify(m, b, where, err);
+	case IKE1_PL_KE:
+		m->has_ke = true;
+		m->ke_len = n;
 		return 0;
-	}
+	case IKE1_PL_NONCE:
+		m->has_nonce = true;
+		m->nonce_len = n;
+		return 0;
+	case IKE1_PL_NATD:
+	case IKE1_PL_NATD_DRAFT:
+		if (m->nnatd < IKE1_NATD_MAX) {
+			cur_bytes(b, m->natd[m->nnatd], n < 20 ? n : 20);
+			m->natd_len[m->nnatd] = n;
+			m->pl[m->npayloads - 1].idx = (int16_t)m->nnatd++;
+		}
+		return 0;
 	case IKE1_PL_VENDOR:
 		if (m->nvendor < IKE1_VENDOR_MAX) {
-			size_t n = cur_remaining(b);
-			const uint8_t *p = NULL;
-
 			cur_ref(b, &p, n);
+			m->pl[m->npayloads - 1].idx = (int16_t)m->nvendor;
+			m->vendor_len[m->nvendor] = n;
 			ike_hex(p, n > 32 ? 32 : n, m->vendor[m->nvendor++],
 				sizeof(m->vendor[0]));
 		}
@@ -407,8 +479,10 @@ int ike_v1_decode(const uint8_t *buf, size_t len, bool natt, struct ike_v1_msg *
 		return diag_fail(err, DIAG_EXIT_DATAERR, where,
 				 "length %u does not match the %zu bytes received",
 				 (unsigned)m->length, cur_remaining(&c) + 28);
-	if (m->flags & 0x01) /* encrypted: nothing more to read without keys */
+	if (m->flags & 0x01) { /* encrypted: nothing more to read without keys */
+		m->encrypted_len = m->length - 28;
 		return 0;
+	}
 	cur_sub(&c, m->length - 28, &msg);
 	if (ike_walk_chain(&msg, m->first_payload, "IKEv1", dec_payload, m, err) < 0)
 		return -1;

@@ -174,7 +174,7 @@ int ike_v2_build_init(struct ike_v2_request *req, struct ike_buf *out, struct di
 	uint8_t pub[IKE_KE_MAX], nonce[IKE_NONCE_LEN], h_src[20], h_dst[20];
 	uint16_t group = req->ke_group;
 	size_t publen;
-	bool det = req->fixed.on;
+	bool det = req->fixed.det_key;
 
 	out->len = 0;
 	out->failed = false;
@@ -189,7 +189,7 @@ int ike_v2_build_init(struct ike_v2_request *req, struct ike_buf *out, struct di
 	publen = ike_dh_pub_len(group);
 	if (ike_dh_public(group, det, pub, sizeof(pub), err))
 		return -1;
-	if (det) {
+	if (req->fixed.on) {
 		memcpy(req->spi_out, req->fixed.spi, 8);
 		memcpy(nonce, req->fixed.nonce, sizeof(nonce));
 	} else if (RAND_bytes(req->spi_out, 8) != 1 || RAND_bytes(nonce, sizeof(nonce)) != 1) {
@@ -225,13 +225,16 @@ int ike_v2_build_init(struct ike_v2_request *req, struct ike_buf *out, struct di
 
 /* ---- decoding ---------------------------------------------------------------------- */
 
-/* Decodes one transform's attributes: only Key Length (14, TV) has a meaning here; TLV
- * attributes are bounded by their own length. Returns 0 or -1. */
-static int dec_attrs(struct cursor *c, struct ike_transform *t, const char *where,
-		     struct diag_error *err)
+/* Decodes one transform's attributes into ti (the first IKE2_ATTR_MAX kept, all counted);
+ * Key Length (14, TV) also goes into t. A TLV attribute is bounded by its own length, read
+ * as a number when 1-4 bytes long. Returns 0 or -1. */
+static int dec_attrs(struct cursor *c, struct ike_transform *t, struct ike_v2_trans_info *ti,
+		     const char *where, struct diag_error *err)
 {
 	for (int n = 0; cur_remaining(c) > 0; n++) {
+		struct ike_v2_attr a;
 		uint16_t type = 0, val = 0;
+		const uint8_t *p = NULL;
 
 		if (n >= IKE_SUBS_MAX)
 			return diag_fail(err, DIAG_EXIT_DATAERR, where, "too many attributes");
@@ -240,20 +243,32 @@ static int dec_attrs(struct cursor *c, struct ike_transform *t, const char *wher
 		if (!cur_ok(c))
 			return diag_fail(err, DIAG_EXIT_DATAERR, where,
 					 "truncated attribute at offset %zu", c->fail_at);
+		memset(&a, 0, sizeof(a));
+		a.type = type & 0x7fff;
 		if (type & 0x8000) {
-			if ((type & 0x7fff) == 14)
+			a.tv = 1;
+			a.value = val;
+			if (a.type == 14)
 				t->keylen = val;
-		} else if (!cur_skip(c, val)) {
+		} else if (!cur_ref(c, &p, val)) {
 			return diag_fail(err, DIAG_EXIT_DATAERR, where,
 					 "attribute type %u: length %u passes the end of the "
 					 "transform", (unsigned)type, (unsigned)val);
+		} else {
+			a.len = val;
+			for (uint16_t k = 0; val <= 4 && k < val; k++)
+				a.value = a.value << 8 | p[k];
 		}
+		if (ti->nattr < IKE2_ATTR_MAX)
+			ti->attr[ti->nattr++] = a;
+		ti->attr_total++;
 	}
 	return 0;
 }
 
 struct trans_ctx {
 	struct ike_proposal *p;
+	struct ike_v2_trans_info *info;  /* IKE_PROP_MAX of them, or NULL */
 	bool *truncated;
 };
 
@@ -263,22 +278,28 @@ static int dec_transform(void *ctx, struct cursor *b, size_t idx, const char *wh
 	struct trans_ctx *tc = ctx;
 	struct ike_proposal *p = tc->p;
 	bool *truncated = tc->truncated;
+	struct ike_v2_trans_info ti;
 	struct ike_transform t;
 	uint8_t rsv = 0;
 
 	(void)idx;
 	memset(&t, 0, sizeof(t));
+	memset(&ti, 0, sizeof(ti));
+	ti.length = (uint16_t)(cur_remaining(b) + 4);
 	cur_u8(b, &t.type);
 	cur_u8(b, &rsv);
 	cur_be16(b, &t.id);
 	if (!cur_ok(b))
 		return diag_fail(err, DIAG_EXIT_DATAERR, where, "truncated transform");
-	if (dec_attrs(b, &t, where, err))
+	if (dec_attrs(b, &t, &ti, where, err))
 		return -1;
-	if (p->n < IKE_PROP_MAX)
+	if (p->n < IKE_PROP_MAX) {
+		if (tc->info)
+			tc->info[p->n] = ti;
 		p->t[p->n++] = t;
-	else
+	} else {
 		*truncated = true;
+	}
 	return 0;
 }
 
@@ -286,28 +307,37 @@ static int dec_proposal(void *ctx, struct cursor *b, size_t idx, const char *whe
 			struct diag_error *err)
 {
 	struct ike_v2_msg *m = ctx;
-	struct ike_proposal dummy, *p = idx < IKE2_PROPOSALS_MAX ? &m->props[idx] : &dummy;
-	struct trans_ctx tc = { p, &m->props_truncated };
-	uint8_t num = 0, proto = 0, spisz = 0, ntrans = 0;
+	bool kept = idx < IKE2_PROPOSALS_MAX;
+	struct ike_proposal dummy, *p = kept ? &m->props[idx] : &dummy;
+	struct trans_ctx tc = { p, kept ? m->trans_info[idx] : NULL, &m->props_truncated };
+	struct ike_v2_prop_info pi;
+	uint8_t num = 0;
+	const uint8_t *spi = NULL;
 	int n;
 
 	memset(p, 0, sizeof(*p));
+	memset(&pi, 0, sizeof(pi));
+	if (kept)
+		memset(m->trans_info[idx], 0, sizeof(m->trans_info[idx]));
+	pi.length = (uint16_t)(cur_remaining(b) + 4);
 	cur_u8(b, &num);
-	cur_u8(b, &proto);
-	cur_u8(b, &spisz);
-	cur_u8(b, &ntrans);
-	cur_skip(b, spisz);
+	cur_u8(b, &pi.proto);
+	cur_u8(b, &pi.spi_size);
+	cur_u8(b, &pi.ntrans);
+	cur_ref(b, &spi, pi.spi_size);
 	if (!cur_ok(b))
 		return diag_fail(err, DIAG_EXIT_DATAERR, where, "truncated proposal");
+	memcpy(pi.spi, spi, pi.spi_size < sizeof(pi.spi) ? pi.spi_size : sizeof(pi.spi));
 	if (cur_remaining(b) == 0)
 		n = 0;
 	else if ((n = ike_walk_subs(b, 3, "transform", dec_transform, &tc, err)) < 0)
 		return -1;
-	if (n != ntrans)
+	if (n != pi.ntrans)
 		return diag_fail(err, DIAG_EXIT_DATAERR, where,
-				 "claims %u transforms, holds %d", (unsigned)ntrans, n);
-	if (idx < IKE2_PROPOSALS_MAX) {
+				 "claims %u transforms, holds %d", (unsigned)pi.ntrans, n);
+	if (kept) {
 		m->prop_num[idx] = num;
+		m->prop_info[idx] = pi;
 		m->nprops = idx + 1;
 	} else {
 		m->props_truncated = true;
@@ -319,16 +349,17 @@ static int dec_notify(struct ike_v2_msg *m, struct cursor *b, const char *where,
 		      struct diag_error *err)
 {
 	struct ike_v2_notify n;
-	uint8_t spisz = 0;
+	const uint8_t *spi = NULL;
 	size_t rest;
 
 	memset(&n, 0, sizeof(n)); /* padding too: decoded structs compare with memcmp */
 	cur_u8(b, &n.proto);
-	cur_u8(b, &spisz);
+	cur_u8(b, &n.spi_size);
 	cur_be16(b, &n.type);
-	cur_skip(b, spisz);
+	cur_ref(b, &spi, n.spi_size);
 	if (!cur_ok(b))
 		return diag_fail(err, DIAG_EXIT_DATAERR, where, "truncated notification");
+	memcpy(n.spi, spi, n.spi_size < sizeof(n.spi) ? n.spi_size : sizeof(n.spi));
 	rest = cur_remaining(b);
 	n.data_len = rest;
 	cur_bytes(b, n.data, rest < sizeof(n.data) ? rest : sizeof(n.data));
@@ -338,20 +369,22 @@ static int dec_notify(struct ike_v2_msg *m, struct cursor *b, const char *where,
 					 "INVALID_KE_PAYLOAD without a group");
 		n.group = (uint16_t)(n.data[0] << 8 | n.data[1]);
 	}
-	if (m->nnotify < IKE2_NOTIFY_MAX)
+	if (m->nnotify < IKE2_NOTIFY_MAX) {
+		m->pl[m->npayloads - 1].idx = (int16_t)m->nnotify;
 		m->notify[m->nnotify++] = n;
+	}
 	return 0;
 }
 
-static int dec_payload(void *ctx, struct ike_payload *pl, struct diag_error *err)
+/* Decodes one payload's body; m->pl[m->npayloads] already holds its header. */
+static int dec_payload(struct ike_v2_msg *m, struct ike_payload *pl, size_t at,
+		       struct diag_error *err)
 {
-	struct ike_v2_msg *m = ctx;
 	struct cursor *b = &pl->body;
 	char where[64];
 	uint16_t rsv = 0;
 
-	snprintf(where, sizeof(where), "IKEv2 payload %zu (offset %zu)", m->npayloads + 1,
-		 cur_pos(b) - 4);
+	snprintf(where, sizeof(where), "IKEv2 payload %zu (offset %zu)", m->npayloads + 1, at);
 	m->npayloads++;
 	switch (pl->type) {
 	case IKE2_PL_SA:
@@ -377,15 +410,80 @@ static int dec_payload(void *ctx, struct ike_payload *pl, struct diag_error *err
 			const uint8_t *p = NULL;
 
 			cur_ref(b, &p, n);
+			m->pl[m->npayloads - 1].idx = (int16_t)m->nvendor;
+			m->vendor_len[m->nvendor] = n;
 			ike_hex(p, n > 32 ? 32 : n, m->vendor[m->nvendor++],
 				sizeof(m->vendor[0]));
 		}
+		return 0;
+	case IKE2_PL_SK:
+	case IKE2_PL_SKF:
+		m->sk_len = cur_remaining(b);
 		return 0;
 	default:
 		if (m->nunknown < IKE2_UNKNOWN_MAX)
 			m->unknown[m->nunknown++] = pl->type;
 		return 0;
 	}
+}
+
+/* The payload chain (RFC 7296 3.2) with the rules of ike_walk_chain in ike_wire.c: a
+ * length below the 4-byte header is refused before anything else, each body is bounded by
+ * a child cursor, at most IKE_PAYLOADS_MAX payloads. One rule is IKEv2's own, which is why
+ * this walker is not the shared one: an SK or SKF payload is the last, and its Next Payload
+ * names the first payload inside the encryption (RFC 7296 3.14, RFC 7383 2.5), not one
+ * after it. Returns 0, or -1 with err naming the payload and its offset. */
+static int walk_chain(struct cursor *c, uint8_t first, struct ike_v2_msg *m,
+		      struct diag_error *err)
+{
+	uint8_t next = first;
+
+	while (next != 0) {
+		struct ike_payload pl;
+		struct ike_v2_payload *info;
+		uint8_t np = 0;
+		uint16_t len = 0;
+		size_t at = cur_pos(c), left;
+		char where[64];
+
+		snprintf(where, sizeof(where), "IKEv2 payload %zu (offset %zu)",
+			 m->npayloads + 1, at);
+		if (m->npayloads >= IKE_PAYLOADS_MAX)
+			return diag_fail(err, DIAG_EXIT_DATAERR, where,
+					 "more than %d payloads", IKE_PAYLOADS_MAX);
+		memset(&pl, 0, sizeof(pl));
+		pl.type = next;
+		cur_u8(c, &np);
+		cur_u8(c, &pl.flags);
+		cur_be16(c, &len);
+		if (!cur_ok(c))
+			return diag_fail(err, DIAG_EXIT_DATAERR, where,
+					 "type %u: truncated payload header", (unsigned)next);
+		/* Before anything else: a length below the header would never advance. */
+		if (len < 4)
+			return diag_fail(err, DIAG_EXIT_DATAERR, where,
+					 "type %u: length %u is below the 4-byte header",
+					 (unsigned)next, (unsigned)len);
+		left = cur_remaining(c) + 4;
+		if (!cur_sub(c, (size_t)len - 4, &pl.body))
+			return diag_fail(err, DIAG_EXIT_DATAERR, where,
+					 "type %u: length %u passes the end (%zu bytes left)",
+					 (unsigned)next, (unsigned)len, (size_t)left);
+		info = &m->pl[m->npayloads];
+		info->type = next;
+		info->next = np;
+		info->flags = pl.flags;
+		info->length = len;
+		info->idx = -1;
+		if (dec_payload(m, &pl, at, err))
+			return -1;
+		if (next == IKE2_PL_SK || next == IKE2_PL_SKF) {
+			m->sk_first = np;
+			break;
+		}
+		next = np;
+	}
+	return 0;
 }
 
 int ike_v2_decode(const uint8_t *buf, size_t len, bool natt, struct ike_v2_msg *m,
@@ -421,7 +519,7 @@ int ike_v2_decode(const uint8_t *buf, size_t len, bool natt, struct ike_v2_msg *
 				 "length %u does not match the %zu bytes received",
 				 (unsigned)m->length, cur_remaining(&c) + 28);
 	cur_sub(&c, m->length - 28, &msg);
-	if (ike_walk_chain(&msg, m->first_payload, "IKEv2", dec_payload, m, err) < 0)
+	if (walk_chain(&msg, m->first_payload, m, err) < 0)
 		return -1;
 	if (cur_remaining(&msg) > 0)
 		return diag_fail(err, DIAG_EXIT_DATAERR, "IKEv2 message",

@@ -18,6 +18,8 @@ enum {
 	IKE2_PL_NONCE = 40,
 	IKE2_PL_NOTIFY = 41,
 	IKE2_PL_VENDOR = 43,
+	IKE2_PL_SK = 46,        /* Encrypted and Authenticated: always the last payload */
+	IKE2_PL_SKF = 53,       /* Encrypted Fragment (RFC 7383): the same */
 	IKE2_EXCH_SA_INIT = 34,
 	IKE2_FLAG_INITIATOR = 0x08,
 	IKE2_FLAG_RESPONSE = 0x20,
@@ -34,6 +36,7 @@ enum {
 #define IKE2_VENDOR_MAX 8
 #define IKE2_UNKNOWN_MAX 16
 #define IKE2_NOTIFY_DATA_MAX 64
+#define IKE2_ATTR_MAX 4        /* attributes kept per transform (IKEv2 defines one) */
 
 /* An endpoint for NAT-D: address (4 or 16 bytes) and port. */
 struct ike_endpoint {
@@ -77,9 +80,43 @@ void ike_v2_finish(struct ike_buf *b);
 struct ike_v2_notify {
 	uint16_t type;
 	uint8_t proto;
+	uint8_t spi_size;
+	uint8_t spi[16];                        /* first bytes of the SPI */
 	uint16_t group;                         /* INVALID_KE_PAYLOAD: the group wanted */
 	size_t data_len;                        /* full length on the wire */
 	uint8_t data[IKE2_NOTIFY_DATA_MAX];     /* first bytes (COOKIE, NAT-D hashes) */
+};
+
+/* One payload of the chain as it was on the wire. */
+struct ike_v2_payload {
+	uint8_t type, next;
+	uint8_t flags;         /* the byte after Next Payload: 0x80 is the critical bit */
+	uint16_t length;
+	uint32_t offset;       /* of its generic header, within the datagram */
+	int16_t idx;           /* Notify: index in notify[]; Vendor ID: in vendor[]; else -1 */
+};
+
+/* A transform attribute: TV (value in the header) or TLV (value of len bytes; as a
+ * number when 1-4 bytes long). */
+struct ike_v2_attr {
+	uint16_t type;         /* without the format bit */
+	uint8_t tv;
+	uint16_t len;          /* TLV: value length */
+	uint32_t value;
+};
+
+/* What a proposal substructure said besides its transforms. */
+struct ike_v2_prop_info {
+	uint8_t proto, spi_size, ntrans;
+	uint16_t length;
+	uint8_t spi[8];        /* first bytes of the SPI */
+};
+
+struct ike_v2_trans_info {
+	uint16_t length;
+	uint8_t nattr;         /* attributes kept, at most IKE2_ATTR_MAX */
+	uint8_t attr_total;    /* attributes on the wire */
+	struct ike_v2_attr attr[IKE2_ATTR_MAX];
 };
 
 struct ike_v2_msg {
@@ -103,9 +140,17 @@ struct ike_v2_msg {
 	char vendor[IKE2_VENDOR_MAX][2 * 32 + 1];  /* hex, first 32 bytes */
 	size_t nunknown;
 	uint8_t unknown[IKE2_UNKNOWN_MAX];         /* payload type numbers */
+	/* For a full dump (vpn-ike decode); the fields above are what a probe judges. */
+	struct ike_v2_payload pl[IKE_PAYLOADS_MAX]; /* npayloads of them */
+	struct ike_v2_prop_info prop_info[IKE2_PROPOSALS_MAX];
+	struct ike_v2_trans_info trans_info[IKE2_PROPOSALS_MAX][IKE_PROP_MAX];
+	size_t vendor_len[IKE2_VENDOR_MAX];        /* full length of each vendor ID */
+	size_t sk_len;                             /* SK/SKF payload body, undecoded */
+	uint8_t sk_first;                          /* its Next Payload: the first inner one */
 };
 
-/* Decodes an IKEv2 message. With natt, the datagram starts with the 4-byte non-ESP
+/* Decodes an IKEv2 message. An SK (or SKF) payload ends the chain: its body is counted,
+ * not decrypted. With natt, the datagram starts with the 4-byte non-ESP
  * marker. Returns 0, or -1 with err (DIAG_EXIT_DATAERR) naming the payload and offset. */
 int ike_v2_decode(const uint8_t *buf, size_t len, bool natt, struct ike_v2_msg *m,
 		  struct diag_error *err);

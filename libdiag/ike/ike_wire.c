@@ -86,6 +86,7 @@ void ike_buf_free(struct ike_buf *b)
 void ike_fixed_default(struct ike_fixed *f)
 {
 	f->on = true;
+	f->det_key = true;
 	for (int i = 0; i < 8; i++)
 		f->spi[i] = (uint8_t)(0x11 * (i + 1));
 	for (int i = 0; i < IKE_NONCE_LEN; i++)

@@ -47,12 +47,17 @@ void ike_finish(struct ike_buf *b);
 size_t ike_begin_payload(struct ike_buf *b, uint8_t next);
 void ike_end_payload(struct ike_buf *b, size_t at);
 
-/* Fixed values that make a request byte-for-byte repeatable in tests. */
+/* Caller-chosen request values. With on, the builder uses spi and nonce instead of random
+ * ones (a probe that must resend the same request after a COOKIE, or a test). With
+ * det_key, the KE value comes from a fixed private key: byte-for-byte repeatable requests
+ * for tests only; a probe leaves it off and sends a fresh key pair every time. */
 struct ike_fixed {
 	bool on;
+	bool det_key;
 	uint8_t spi[8];
 	uint8_t nonce[IKE_NONCE_LEN];
 };
+/* The test values: fixed SPI, nonce and key. */
 void ike_fixed_default(struct ike_fixed *f);
 
 /* Length in bytes of group's KE public value; 0 for a group we cannot compute. */
