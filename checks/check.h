@@ -6,6 +6,9 @@
 
 #include <stdio.h>
 
+struct aws_model;
+struct devconf_model;
+
 #include "libdiag/ports.h"
 #include "libdiag/probe.h"
 #include "libdiag/report.h"
@@ -38,6 +41,11 @@ struct check_ctx {
 	 * has opened it already, the stream (read from where it stands, not closed) */
 	const char *vpn_logs_file;
 	FILE *vpn_logs_fp;
+	/* AWS evidence (--aws-dir, --aws-file, --live), loaded by the front end */
+	const struct aws_model *aws;
+	const char *vpn_connection_id;   /* --vpn-connection-id: the one to judge, or NULL */
+	/* the customer gateway's configuration (--config), parsed by the front end */
+	const struct devconf_model *config;
 };
 
 struct check {

@@ -28,5 +28,9 @@ int check_ready(const struct check *c, const struct check_ctx *ctx)
 		return 0;
 	if ((c->needs & NEED_LOGS) && !ctx->vpn_logs_file && !ctx->vpn_logs_fp)
 		return 0;
-	return !(c->needs & (NEED_AWS | NEED_CONFIG | NEED_CAPTURE));
+	if ((c->needs & NEED_AWS) && !ctx->aws)
+		return 0;
+	if ((c->needs & NEED_CONFIG) && !ctx->config)
+		return 0;
+	return !(c->needs & NEED_CAPTURE);
 }

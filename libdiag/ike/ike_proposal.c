@@ -226,3 +226,11 @@ const char *ike_transform_name(uint8_t type, uint16_t id)
 				return toks[i].name;
 	return "unknown";
 }
+
+/* Temporary: the flags are being implemented; until then the strict parser. */
+int ike_proposal_parse_ex(const char *s, unsigned flags, struct ike_proposal *p,
+			  struct diag_error *err)
+{
+	(void)flags;
+	return ike_proposal_parse(s, p, err);
+}

@@ -57,6 +57,17 @@ struct ike_proposal {
  * unspecified. */
 int ike_proposal_parse(const char *s, struct ike_proposal *p, struct diag_error *err);
 
+/* Flags for ike_proposal_parse_ex. */
+enum {
+	IKE_PROP_ESP = 1,      /* an ESP/AH proposal: no PRF derived, DH (PFS) optional,
+				* esn/noesn accepted */
+	IKE_PROP_LENIENT = 2,  /* algorithms strongSwan knows but this codec does not are kept
+				* (by IANA ID when known), not refused: device configs */
+};
+/* ike_proposal_parse with flags. */
+int ike_proposal_parse_ex(const char *s, unsigned flags, struct ike_proposal *p,
+			  struct diag_error *err);
+
 /* First transform of a type, or NULL. */
 const struct ike_transform *ike_proposal_first(const struct ike_proposal *p, uint8_t type);
 
