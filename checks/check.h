@@ -9,6 +9,7 @@
 struct aws_model;
 struct devconf_model;
 
+#include "checks/routes_view.h"
 #include "libdiag/ports.h"
 #include "libdiag/probe.h"
 #include "libdiag/report.h"
@@ -44,6 +45,9 @@ struct check_ctx {
 	/* AWS evidence (--aws-dir, --aws-file, --live), loaded by the front end */
 	const struct aws_model *aws;
 	const char *vpn_connection_id;   /* --vpn-connection-id: the one to judge, or NULL */
+	/* which VPC, gateway and remote networks the routes checks judge (vpn_connection_id
+	 * is copied in by the front end) */
+	struct routes_opts routes;
 	/* the customer gateway's configuration (--config), parsed by the front end */
 	const struct devconf_model *config;
 };

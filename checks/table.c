@@ -4,10 +4,14 @@
 #include "checks/check.h"
 #include "checks/aws_logs.h"
 #include "checks/reachability.h"
+#include "checks/routes.h"
+#include "checks/tunnel_health.h"
 
 const struct check *const check_table[] = {
 	&check_probe_reachability,
 	&check_aws_tunnel_logs,
+	&check_routes,
+	&check_tunnel_health,
 };
 
 const size_t check_table_len = sizeof check_table / sizeof *check_table;

@@ -115,7 +115,7 @@ static void sleep_s(double s)
 /* Waits until fewer than half_open of our half-open SAs can still be alive. */
 static void pace(struct search *s)
 {
-	unsigned limit = s->o->half_open ? s->o->half_open : 4;
+	unsigned limit = s->o->half_open ? s->o->half_open : 3;
 	double window = (s->o->half_open_timeout_ms ? s->o->half_open_timeout_ms : 31000) / 1e3;
 
 	for (;;) {

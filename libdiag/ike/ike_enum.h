@@ -67,7 +67,7 @@ struct ike_enum_opts {
 	int version;                   /* 1 or 2 */
 	const char *host;
 	uint16_t port;                 /* 500 or 4500 */
-	unsigned half_open;            /* 0: 4 */
+	unsigned half_open;            /* 0: 3 (strongSwan answers COOKIE from 3 half-open) */
 	unsigned half_open_timeout_ms; /* 0: 31000 */
 	unsigned wait_ms[3];           /* retransmit waits; 0s: 1000, 2000, 4000 */
 	void (*progress)(void *ctx, unsigned requests, size_t accepted);
