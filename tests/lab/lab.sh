@@ -8,7 +8,9 @@
 #   tests/lab/lab.sh exec NODE CMD...           NODE: cgw nat aws vpc
 #   tests/lab/lab.sh status
 #
-#   --default-thresholds: keep charon's default half-open/cookie limits (normally raised).
+#   --default-thresholds: keep charon's default half-open/cookie limits (normally raised):
+#                         COOKIE from 3 half-open IKE_SAs per source IP, silence from 5,
+#                         each kept 30 s (tests/integration/test_ike_cookie.sh).
 #   LAB_KEEP=1 on down keeps a caller-named LAB_DIR's logs (charon.log per node).
 #
 # `up` makes the run directory (LAB_DIR when set, else a mktemp dir) and prints
@@ -108,6 +110,8 @@ write_strongswan_conf() { # NODE INITIATOR(0|1) DEFAULT_THRESHOLDS(0|1)
 		echo "			time_format = %H:%M:%S"
 		echo "			default = 1"
 		echo "			ike = 2"
+		echo "			# net 2: every packet, and \"sending COOKIE notify\" (a DBG2 message)"
+		echo "			net = 2"
 		echo "			cfg = 2"
 		echo "			flush_line = yes"
 		echo "		}"
