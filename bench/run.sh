@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
-# bench/run.sh: vpn-probe speed and memory, side by side with nmap -sT and OpenBSD nc.
+# bench/run.sh: vpn-probe speed and memory, side by side with nmap -sT and OpenBSD nc
+# (scenarios A-D); vpn-ike probe --enumerate side by side with ike-scan (E, bench/ike.sh).
 # Run from the project root after building (`make bench` does both). Needs root (network
-# namespaces), nmap, nc.openbsd, iptables, cc (builds bench/listen.c, bench/runner.c).
-# See bench/README.md.
+# namespaces), nmap, nc.openbsd, iptables, cc (builds bench/listen.c, bench/runner.c); E also
+# the lab's packages (tests/lab/README.md), ike-scan and jq. See bench/README.md.
 #
 #   BENCH_RUNS=N          timed runs per tool and scenario (default 5; the median is reported)
-#   BENCH_SCENARIOS       subset to run, e.g. "A C" (default "A B C D")
+#   BENCH_SCENARIOS       subset to run, e.g. "A C" (default "A B C D E")
 #   BENCH_NMAP_C_CAP=S    nmap's single run in C is stopped after S seconds (default 60)
 #   BENCH_TIMEOUT=S       any other single run is stopped after S seconds (default 120)
 #   BENCH_C_CONCURRENCY=N pass -c N to vpn-probe in C (default: its own choice, read back
 #                         from its --json report)
 #   VPN_PROBE=PATH        binary under test (default bin/vpn-probe)
+#   VPN_IKE=PATH          E: binary under test (default bin/vpn-ike)
+#   BENCH_E_SPARSE=LIST   E: the sparse responder's proposals (see bench/ike.sh)
 #
 # Exit status: 0 when every goal and every count check passes, 1 otherwise.
 # SC2317: functions run via trap or by name; SC2046: word splitting wanted (address lists)
@@ -22,7 +25,7 @@ cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
 VP=${VPN_PROBE:-$ROOT/bin/vpn-probe}
 RUNS=${BENCH_RUNS:-5}
-SCEN=" ${BENCH_SCENARIOS:-A B C D} "
+SCEN=" ${BENCH_SCENARIOS:-A B C D E} "
 CAP_DEFAULT=${BENCH_TIMEOUT:-120}
 NC=nc.openbsd
 TAG=vdt-bench-$$
@@ -36,6 +39,7 @@ GOALS=()
 
 cleanup() {
     local p
+    declare -F e_lab_down >/dev/null && e_lab_down     # E's labs (bench/ike.sh)
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
     for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
     ip netns del "$NSA" 2>/dev/null
@@ -367,12 +371,20 @@ fi
 
 [ -f "$WORK/D.report" ] && cat "$WORK/D.report"
 
+# ---- E: vpn-ike --enumerate vs ike-scan against the lab responder (bench/ike.sh) ----------
+if has E; then
+    # shellcheck source=bench/ike.sh
+    . "$ROOT/bench/ike.sh"
+    scenario_e
+fi
+
 say ""
 say "== goals ($(calc "printf \"%.0f\", $EPOCHREALTIME - $T_START") s)"
 has A || GOALS+=("A  skipped (BENCH_SCENARIOS)")
 has B || GOALS+=("B  skipped (BENCH_SCENARIOS)")
 has C || GOALS+=("C  skipped (BENCH_SCENARIOS)")
 has D || GOALS+=("D  skipped (BENCH_SCENARIOS)")
+has E || GOALS+=("E  skipped (BENCH_SCENARIOS)")
 printf '  %s\n' "${GOALS[@]}" | sort
 if [ "$FAILS" = 0 ]; then
     say "bench: PASS"
