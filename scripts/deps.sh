@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Usage: scripts/deps.sh build|demo|test
+# Usage: scripts/deps.sh build|demo|test|static
 # Installs the Debian 12 packages vpn-doctor needs to build (build) or to build and run
 # every test (test). Quiet when all are present. As root it installs what is missing; as
 # anyone else it prints the command to run and exits 1.
@@ -13,14 +13,21 @@ demo_pkgs=("${build_pkgs[@]}" ncat iptables iproute2)
 test_pkgs=("${build_pkgs[@]}" libcmocka-dev clang libclang-rt-14-dev nmap ncat
 	netcat-openbsd busybox iptables iproute2 mandoc procps time jq python3-botocore openssl
 	strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins
-	ike-scan)
+	ike-scan tshark)
+
+# make static and tests/static/run.sh: apt-get source (dpkg-dev) for libcurl and cJSON, the
+# static archives (libc6-dev, libssl-dev, libpcap-dev and libdbus-1-dev, libnet1-dev,
+# libexpat1-dev), a statically linked busybox for the test's chroot, and the TLS stub.
+static_pkgs=("${build_pkgs[@]}" dpkg-dev libc6-dev libdbus-1-dev busybox-static file binutils
+	iproute2 openssl python3-botocore)
 
 case "${1:-}" in
 build) want=("${build_pkgs[@]}") ;;
+static) want=("${static_pkgs[@]}") ;;
 demo) want=("${demo_pkgs[@]}") ;;
 test) want=("${test_pkgs[@]}") ;;
 *)
-	echo "usage: scripts/deps.sh build|demo|test" >&2
+	echo "usage: scripts/deps.sh build|demo|test|static" >&2
 	exit 64
 	;;
 esac

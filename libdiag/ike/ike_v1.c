@@ -360,6 +360,7 @@ static int dec_notify(struct ike_v1_msg *m, struct cursor *b, const char *where,
 		      struct diag_error *err)
 {
 	struct ike_v1_notify_info ni;
+	const uint8_t *spi = NULL;
 	uint16_t type = 0;
 	size_t rest;
 
@@ -368,9 +369,10 @@ static int dec_notify(struct ike_v1_msg *m, struct cursor *b, const char *where,
 	cur_u8(b, &ni.proto);
 	cur_u8(b, &ni.spi_size);
 	cur_be16(b, &type);
-	cur_skip(b, ni.spi_size);
+	cur_ref(b, &spi, ni.spi_size);
 	if (!cur_ok(b))
 		return diag_fail(err, DIAG_EXIT_DATAERR, where, "truncated notification");
+	memcpy(ni.spi, spi, ni.spi_size < sizeof(ni.spi) ? ni.spi_size : sizeof(ni.spi));
 	rest = cur_remaining(b);
 	ni.data_len = rest;
 	cur_bytes(b, ni.data, rest < sizeof(ni.data) ? rest : sizeof(ni.data));

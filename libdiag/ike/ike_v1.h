@@ -110,6 +110,7 @@ struct ike_v1_trans_info {
 struct ike_v1_notify_info {
 	uint32_t doi;
 	uint8_t proto, spi_size;
+	uint8_t spi[16];                      /* first bytes (RFC 2408: both cookies) */
 	size_t data_len;
 	uint8_t data[IKE1_NOTIFY_DATA_MAX];   /* first bytes */
 };
