@@ -47,7 +47,7 @@ LIBDIAG     := $(B)/libdiag.a
 # only its front end's objects, so --as-needed keeps out the libraries it never calls:
 # vpn-probe in a debug pod should not map libcurl, OpenSSL and their dozens of
 # dependencies (that alone is megabytes of resident memory).
-TOOLS       := vpn-probe vpn-aws vpn-logs vpn-ike vpn-routes
+TOOLS       := vpn-probe vpn-aws vpn-logs vpn-ike vpn-routes vpn-srcip
 MAIN_BIN    := bin/vpn-doctor
 TOOL_BINS   := $(TOOLS:%=bin/%)
 CLI_OBJ     := $(B)/cmd/cli.o
@@ -56,11 +56,13 @@ OBJ_vpn-aws   := $(B)/cmd/vpn_aws.o
 OBJ_vpn-logs  := $(B)/cmd/aws_logs_cmd.o
 OBJ_vpn-ike   := $(B)/cmd/vpn_ike.o $(B)/cmd/ike_decode.o $(B)/cmd/ike_enum_print.o
 OBJ_vpn-routes := $(B)/cmd/vpn_routes.o $(B)/cmd/aws_input.o
+OBJ_vpn-srcip := $(B)/cmd/vpn_srcip.o $(B)/cmd/aws_input.o
 MAIN_vpn-probe := vpn_probe_main
 MAIN_vpn-aws   := vpn_aws_main
 MAIN_vpn-logs  := vpn_logs_main
 MAIN_vpn-ike   := vpn_ike_main
 MAIN_vpn-routes := vpn_routes_main
+MAIN_vpn-srcip := vpn_srcip_main
 
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)

@@ -10,6 +10,7 @@ struct aws_model;
 struct devconf_model;
 
 #include "checks/routes_view.h"
+#include "checks/srcip_opts.h"
 #include "libdiag/ports.h"
 #include "libdiag/probe.h"
 #include "libdiag/report.h"
@@ -48,6 +49,8 @@ struct check_ctx {
 	/* which VPC, gateway and remote networks the routes checks judge (vpn_connection_id
 	 * is copied in by the front end) */
 	struct routes_opts routes;
+	/* the source-address check's inputs (cgw_ip, peers, echo, capture, probe) */
+	struct srcip_opts srcip;
 	/* the customer gateway's configuration (--config), parsed by the front end */
 	const struct devconf_model *config;
 };

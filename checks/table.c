@@ -5,12 +5,14 @@
 #include "checks/aws_logs.h"
 #include "checks/reachability.h"
 #include "checks/routes.h"
+#include "checks/srcip.h"
 #include "checks/tunnel_health.h"
 
 const struct check *const check_table[] = {
 	&check_probe_reachability,
 	&check_aws_tunnel_logs,
 	&check_routes,
+	&check_srcip,
 	&check_tunnel_health,
 };
 

@@ -26,6 +26,8 @@ static const struct tool tools[] = {
 	{"vpn-aws", "aws", vpn_aws_main, "read the AWS side (describe-* JSON, or live) into one model"},
 	{"vpn-logs", "logs", vpn_logs_main, "classify Site-to-Site VPN tunnel log events"},
 	{"vpn-ike", "ike", vpn_ike_main, "probe an IKE responder: which proposals it accepts"},
+	{"vpn-srcip", "srcip", vpn_srcip_main, "which source address AWS sees for the customer "
+					       "gateway"},
 	{"vpn-routes", "routes", vpn_routes_main, "route propagation, shadowed routes and tunnel "
 						  "health from the AWS side"},
 };

@@ -7,5 +7,6 @@ int vpn_aws_main(int argc, char **argv);
 int vpn_logs_main(int argc, char **argv);
 int vpn_ike_main(int argc, char **argv);
 int vpn_routes_main(int argc, char **argv);
+int vpn_srcip_main(int argc, char **argv);
 
 #endif

@@ -315,20 +315,22 @@ struct ike_pcap {
 	pcap_t *pc;
 	int linktype;
 	unsigned long frame;
+	char name[256];   /* the file, for errors */
 };
 
-static int opened(pcap_t *pc, const char *errbuf, struct ike_pcap **out,
+static int opened(pcap_t *pc, const char *errbuf, const char *name, struct ike_pcap **out,
 		  struct diag_error *err)
 {
 	struct ike_pcap *p;
 
 	if (!pc)
-		return diag_fail(err, DIAG_EXIT_DATAERR, "capture", "%s", errbuf);
+		return diag_fail(err, DIAG_EXIT_DATAERR, name, "not a capture: %s", errbuf);
 	p = calloc(1, sizeof(*p));
 	if (!p) {
 		pcap_close(pc);
-		return diag_fail(err, DIAG_EXIT_SOFTWARE, "capture", "out of memory");
+		return diag_fail(err, DIAG_EXIT_SOFTWARE, name, "out of memory");
 	}
+	snprintf(p->name, sizeof(p->name), "%s", name);
 	p->pc = pc;
 	p->linktype = pcap_datalink(pc);
 	*out = p;
@@ -348,7 +350,7 @@ int ike_pcap_open(const char *path, struct ike_pcap **out, struct diag_error *er
 	pc = pcap_fopen_offline(fp, errbuf);
 	if (!pc)
 		fclose(fp); /* libpcap closes the stream only once it has taken it */
-	return opened(pc, errbuf, out, err);
+	return opened(pc, errbuf, path, out, err);
 }
 
 int ike_pcap_fopen(FILE *fp, struct ike_pcap **out, struct diag_error *err)
@@ -356,7 +358,7 @@ int ike_pcap_fopen(FILE *fp, struct ike_pcap **out, struct diag_error *err)
 	char errbuf[PCAP_ERRBUF_SIZE] = "";
 
 	*out = NULL;
-	return opened(pcap_fopen_offline(fp, errbuf), errbuf, out, err);
+	return opened(pcap_fopen_offline(fp, errbuf), errbuf, "capture", out, err);
 }
 
 int ike_pcap_linktype(const struct ike_pcap *p)
@@ -377,7 +379,7 @@ int ike_pcap_next(struct ike_pcap *p, struct ike_pcap_pkt *pkt, bool *fatal,
 		return 0;
 	if (rc != 1) {
 		*fatal = true;
-		return diag_fail(err, DIAG_EXIT_DATAERR, "capture", "frame %lu: %s", p->frame + 1,
+		return diag_fail(err, DIAG_EXIT_DATAERR, p->name, "frame %lu: %s", p->frame + 1,
 				 pcap_geterr(p->pc));
 	}
 	pkt->frame = ++p->frame;
