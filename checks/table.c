@@ -3,6 +3,7 @@
 
 #include "checks/check.h"
 #include "checks/aws_logs.h"
+#include "checks/ike_config.h"
 #include "checks/reachability.h"
 #include "checks/routes.h"
 #include "checks/srcip.h"
@@ -11,6 +12,7 @@
 const struct check *const check_table[] = {
 	&check_probe_reachability,
 	&check_aws_tunnel_logs,
+	&check_ike_config,
 	&check_routes,
 	&check_srcip,
 	&check_tunnel_health,

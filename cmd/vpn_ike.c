@@ -411,6 +411,8 @@ int vpn_ike_main(int argc, char **argv)
 
 	if (argc > 1 && strcmp(argv[1], "decode") == 0)
 		return ike_decode_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "check") == 0)
+		return ike_check_main(argc - 1, argv + 1);
 	memset(&c, 0, sizeof c);
 	c.port = 500;
 	rc = cli_parse(TOOL, options, argc, argv, handle_option, &c, &first);

@@ -105,8 +105,15 @@ enum devconf_format devconf_detect(const char *text, size_t len, char *why, size
 	if (line_starts(text, len, "connections") || line_starts(text, len, "secrets"))
 		return DEVCONF_SWANCTL;
 	if (line_starts(text, len, "config vpn ipsec phase1-interface") ||
-	    line_starts(text, len, "config vpn ipsec phase2-interface"))
+	    line_starts(text, len, "config vpn ipsec phase2-interface") ||
+	    line_starts(text, len, "config vpn ipsec phase1") || /* policy-based */
+	    line_starts(text, len, "config vpn ipsec phase2"))
 		return DEVCONF_FORTIOS;
+	/* PAN-OS in "set" syntax (its XML form is caught above) */
+	if (line_starts(text, len, "set network ike") ||
+	    line_starts(text, len, "set network tunnel ipsec") ||
+	    line_starts(text, len, "set deviceconfig"))
+		return DEVCONF_PANOS;
 	if (line_starts(text, len, "set security") || line_starts(text, len, "security") ||
 	    line_starts(text, len, "set interfaces st0") || contains(text, len, "ike {") ||
 	    contains(text, len, "ipsec {"))
@@ -320,6 +327,8 @@ static void put_proposal(struct out *o, const struct ike_proposal *p)
 
 		if (i)
 			put(o, "-");
+		if (t->type > IKE_T_ESN) /* additional key exchange (RFC 9370): ke1_ .. ke7_ */
+			put(o, "ke%u_", (unsigned)(t->type - IKE_T_ESN));
 		if (t->type == IKE_T_ENCR && t->keylen && k)
 			put(o, "%.*s%u%s", (int)(k - name), name, (unsigned)t->keylen, k + 3);
 		else if (strcmp(name, "unknown") == 0)
@@ -420,6 +429,17 @@ char *devconf_dump(const struct devconf_model *m)
 				put(&o, " %s", ch->remote_ts[k]);
 			put(&o, "\n");
 		}
+	}
+	for (size_t i = 0; i < m->nunused; i++) {
+		const struct devconf_unused *u = &m->unused[i];
+
+		put(&o, "unused %s %s line %d ", u->esp ? "esp" : "ike", u->name ? u->name : "-",
+		    u->line);
+		put_proposal(&o, &u->p);
+		put_num(&o, "lifetime", u->lifetime_s);
+		if (u->note)
+			put(&o, " (%s)", u->note);
+		put(&o, "\n");
 	}
 	if (o.oom) {
 		free(o.p);

@@ -86,6 +86,8 @@ struct devconf_peer {
 	const char *local_addr;  /* the device's own outside address / interface */
 	const char *local_id, *remote_id;
 	unsigned ike_versions;  /* bit 1: IKEv1, bit 2: IKEv2; 0: unknown */
+	unsigned initiate_version; /* the version it starts with when it initiates (1 or 2);
+				    * 0: unknown (strongSwan's "any" starts with IKEv2) */
 	bool aggressive;        /* IKEv1 aggressive mode */
 	struct ike_proposal ike[DEVCONF_PROPOSALS_MAX]; /* phase 1, in the device's order */
 	size_t nike;
@@ -104,12 +106,26 @@ struct devconf_peer {
 	size_t nchildren, cap_children;
 };
 
+/* A proposal the file defines but no peer uses (a Junos proposal no policy lists, a PAN-OS
+ * crypto profile no gateway or tunnel names): kept for evidence and golden tests, never
+ * judged. note says what the proposal cannot show ("ah", "bundle") or is NULL. */
+struct devconf_unused {
+	const char *name;
+	int line;
+	bool esp;               /* phase 2 (ESP/AH) rather than phase 1 */
+	struct ike_proposal p;
+	long lifetime_s;
+	const char *note;
+};
+
 struct devconf_model {
 	enum devconf_format format;
 	const char *file;
 	struct devconf_peer *peers;
 	size_t npeers, cap_peers;
 	size_t skipped;         /* statements the parser did not know and skipped */
+	struct devconf_unused *unused; /* defined, not used (see above) */
+	size_t nunused, cap_unused;
 	struct arena arena;
 };
 

@@ -64,7 +64,11 @@ enum {
 	IKE_PROP_LENIENT = 2,  /* algorithms strongSwan knows but this codec does not are kept
 				* (by IANA ID when known), not refused: device configs */
 };
-/* ike_proposal_parse with flags. */
+/* ike_proposal_parse with flags. With IKE_PROP_LENIENT, an algorithm IANA has no ID for
+ * (serpent, twofish, sha256_96, ntru*, ...) is kept with ID 0xFFFF, keywords are matched
+ * without regard to case, "ke1_".."ke7_" + a key exchange gives a transform of type
+ * 6..12 (RFC 9370's additional key exchanges; ike_transform_name names them as DH), and
+ * "modpnone" / "keN_none" is DH ID 0 (NONE). */
 int ike_proposal_parse_ex(const char *s, unsigned flags, struct ike_proposal *p,
 			  struct diag_error *err);
 
