@@ -47,7 +47,7 @@ LIBDIAG     := $(B)/libdiag.a
 # only its front end's objects, so --as-needed keeps out the libraries it never calls:
 # vpn-probe in a debug pod should not map libcurl, OpenSSL and their dozens of
 # dependencies (that alone is megabytes of resident memory).
-TOOLS       := vpn-probe vpn-aws vpn-logs vpn-ike vpn-routes vpn-srcip
+TOOLS       := vpn-probe vpn-aws vpn-logs vpn-ike vpn-routes vpn-srcip vpn-mtu vpn-policy
 MAIN_BIN    := bin/vpn-doctor
 TOOL_BINS   := $(TOOLS:%=bin/%)
 CLI_OBJ     := $(B)/cmd/cli.o
@@ -57,12 +57,16 @@ OBJ_vpn-logs  := $(B)/cmd/aws_logs_cmd.o
 OBJ_vpn-ike   := $(B)/cmd/vpn_ike.o $(B)/cmd/ike_decode.o $(B)/cmd/ike_enum_print.o $(B)/cmd/ike_check.o
 OBJ_vpn-routes := $(B)/cmd/vpn_routes.o $(B)/cmd/aws_input.o
 OBJ_vpn-srcip := $(B)/cmd/vpn_srcip.o $(B)/cmd/aws_input.o
+OBJ_vpn-mtu   := $(B)/cmd/mtu_cmd.o
+OBJ_vpn-policy := $(B)/cmd/vpn_policy.o $(B)/cmd/aws_input.o
 MAIN_vpn-probe := vpn_probe_main
 MAIN_vpn-aws   := vpn_aws_main
 MAIN_vpn-logs  := vpn_logs_main
 MAIN_vpn-ike   := vpn_ike_main
 MAIN_vpn-routes := vpn_routes_main
 MAIN_vpn-srcip := vpn_srcip_main
+MAIN_vpn-mtu  := vpn_mtu_main
+MAIN_vpn-policy := vpn_policy_main
 
 UNIT_SRC    := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS   := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
@@ -84,9 +88,18 @@ $(LIBDIAG): $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(MAIN_BIN): $(CMD_OBJ) $(LIBDIAG)
+# vpn-doctor --demo's files, compiled in so the demo needs nothing beside the executable
+DEMO_FILES  := testdata/demo/aws.json testdata/demo/swanctl.conf testdata/demo/capture.pcap
+DEMO_OBJ    := $(B)/gen/demo_data.o
+$(B)/gen/demo_data.c: $(DEMO_FILES) scripts/embed.sh
+	@mkdir -p $(dir $@)
+	sh scripts/embed.sh $@ $(DEMO_FILES)
+$(DEMO_OBJ): $(B)/gen/demo_data.c
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
+$(MAIN_BIN): $(CMD_OBJ) $(DEMO_OBJ) $(LIBDIAG)
 	@mkdir -p bin
-	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(LIBDIAG) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(DEMO_OBJ) $(LIBDIAG) $(LDLIBS)
 
 $(B)/cmd/main-%.o: cmd/main.c
 	@mkdir -p $(dir $@)
@@ -174,3 +187,4 @@ clean:
 	rm -rf $(B) bin
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)
+

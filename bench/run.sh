@@ -6,7 +6,7 @@
 # the lab's packages (tests/lab/README.md), ike-scan and jq. See bench/README.md.
 #
 #   BENCH_RUNS=N          timed runs per tool and scenario (default 5; the median is reported)
-#   BENCH_SCENARIOS       subset to run, e.g. "A C" (default "A B C D E")
+#   BENCH_SCENARIOS       subset to run, e.g. "A C" (default "A B C D E F")
 #   BENCH_NMAP_C_CAP=S    nmap's single run in C is stopped after S seconds (default 60)
 #   BENCH_TIMEOUT=S       any other single run is stopped after S seconds (default 120)
 #   BENCH_C_CONCURRENCY=N pass -c N to vpn-probe in C (default: its own choice, read back
@@ -25,7 +25,7 @@ cd "$(dirname "$0")/.." || exit 1
 ROOT=$PWD
 VP=${VPN_PROBE:-$ROOT/bin/vpn-probe}
 RUNS=${BENCH_RUNS:-5}
-SCEN=" ${BENCH_SCENARIOS:-A B C D E} "
+SCEN=" ${BENCH_SCENARIOS:-A B C D E F} "
 CAP_DEFAULT=${BENCH_TIMEOUT:-120}
 NC=nc.openbsd
 TAG=vdt-bench-$$
@@ -378,6 +378,13 @@ if has E; then
     scenario_e
 fi
 
+# ---- F: a full offline vpn-doctor report (bench/doctor.sh) -------------------------------
+if has F; then
+    # shellcheck source=bench/doctor.sh
+    . "$ROOT/bench/doctor.sh"
+    scenario_f
+fi
+
 say ""
 say "== goals ($(calc "printf \"%.0f\", $EPOCHREALTIME - $T_START") s)"
 has A || GOALS+=("A  skipped (BENCH_SCENARIOS)")
@@ -385,6 +392,7 @@ has B || GOALS+=("B  skipped (BENCH_SCENARIOS)")
 has C || GOALS+=("C  skipped (BENCH_SCENARIOS)")
 has D || GOALS+=("D  skipped (BENCH_SCENARIOS)")
 has E || GOALS+=("E  skipped (BENCH_SCENARIOS)")
+has F || GOALS+=("F  skipped (BENCH_SCENARIOS)")
 printf '  %s\n' "${GOALS[@]}" | sort
 if [ "$FAILS" = 0 ]; then
     say "bench: PASS"

@@ -9,6 +9,7 @@
 struct aws_model;
 struct devconf_model;
 
+#include "checks/mtu.h"
 #include "checks/routes_view.h"
 #include "checks/srcip_opts.h"
 #include "libdiag/ports.h"
@@ -53,6 +54,7 @@ struct check_ctx {
 	struct srcip_opts srcip;
 	/* the customer gateway's configuration (--config), parsed by the front end */
 	const struct devconf_model *config;
+	struct mtu_opts mtu; /* tunnel.mtu: target, port, NAT-T, phase 2 algorithms */
 };
 
 struct check {

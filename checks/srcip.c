@@ -344,8 +344,12 @@ int srcip_check_run(const struct check_ctx *ctx, struct report *rep)
 			captured = true;
 		}
 	}
+	if (o->no_route)
+		report_add(rep, "srcip.route", DIAG_SKIP, "-",
+			   "this machine's routes are not the gateway's (not looked at)");
 	for (size_t i = 0; i < ev.npeers; i++) {
-		route_evidence(in.peers[i], &ev.peers[i], rep);
+		if (!o->no_route)
+			route_evidence(in.peers[i], &ev.peers[i], rep);
 		if (!o->no_ike)
 			probe_evidence(o, in.peers[i], &ev.peers[i], rep);
 	}
@@ -368,7 +372,20 @@ int srcip_check_run(const struct check_ctx *ctx, struct report *rep)
 		finding_fix(report_add(rep, "srcip.capture", DIAG_SKIP, "-", "no capture"),
 			    "Add --capture IFACE (root or CAP_NET_RAW) or --pcap FILE to see what "
 			    "leaves and what comes back.");
-	if (o->no_echo) {
+	if (o->public_ip) {
+		char a[ADDR_STRLEN];
+
+		if (addr_parse(o->public_ip, &ev.public_addr)) {
+			ev.echo = SRCIP_EV_OK;
+			ev.public_given = true;
+			f = report_add(rep, "srcip.public", DIAG_PASS, "--public-ip",
+				       "the public address is %s (given)", addr_str(&ev.public_addr, a));
+			finding_ev_str(f, "address", a);
+		} else {
+			report_add(rep, "srcip.public", DIAG_ERROR, "--public-ip",
+				   "%s is not an IP address", o->public_ip);
+		}
+	} else if (o->no_echo) {
 		report_add(rep, "srcip.public", DIAG_SKIP, "-", "no echo service (--no-echo)");
 	} else {
 		struct srcip_echo e;

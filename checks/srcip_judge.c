@@ -79,7 +79,7 @@ void srcip_judge(const struct srcip_evidence *ev, struct srcip_verdict *v)
 	if (ev->echo == SRCIP_EV_OK) {
 		v->seen_known = true;
 		v->seen = ev->public_addr;
-		v->seen_from = "the echo service";
+		v->seen_from = ev->public_given ? "the public address given" : "the echo service";
 	} else if (any_public_route) {
 		bool natd = false;
 
@@ -122,14 +122,14 @@ void srcip_judge(const struct srcip_evidence *ev, struct srcip_verdict *v)
 		addr_str(&v->seen, b);
 		if (addr_eq(&v->seen, &ev->expected)) {
 			v->outcome = SRCIP_MATCH;
-			snprintf(v->why, sizeof v->why, "%s saw the registered address %s%s", v->seen_from,
-				 a, v->silent ? ", but IKE got no answer: UDP 500/4500 is blocked "
+			snprintf(v->why, sizeof v->why, "%s %s the registered address %s%s",
+				 v->seen_from, ev->public_given ? "is" : "saw", a, v->silent ? ", but IKE got no answer: UDP 500/4500 is blocked "
 						"on the way or the peer is not this tunnel's"
 					      : "");
 		} else {
 			v->outcome = SRCIP_MISMATCH;
-			snprintf(v->why, sizeof v->why, "%s saw %s, not the registered %s%s", v->seen_from,
-				 b, a, v->silent ? "; IKE requests went unanswered, as AWS does for "
+			snprintf(v->why, sizeof v->why, "%s %s %s, not the registered %s%s",
+				 v->seen_from, ev->public_given ? "is" : "saw", b, a, v->silent ? "; IKE requests went unanswered, as AWS does for "
 						   "an unknown source"
 						 : "");
 		}

@@ -31,6 +31,7 @@ struct srcip_evidence {
 	bool expected_known;
 	struct diag_addr expected;       /* the registered customer gateway address */
 	enum srcip_ev_state echo;        /* evidence 2 */
+	bool public_given;               /* ... told (--public-ip), not asked of a service */
 	struct diag_addr public_addr;
 	struct srcip_peer_ev peers[8];
 	size_t npeers;

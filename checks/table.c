@@ -4,6 +4,8 @@
 #include "checks/check.h"
 #include "checks/aws_logs.h"
 #include "checks/ike_config.h"
+#include "checks/mtu.h"
+#include "checks/policy.h"
 #include "checks/reachability.h"
 #include "checks/routes.h"
 #include "checks/srcip.h"
@@ -13,9 +15,11 @@ const struct check *const check_table[] = {
 	&check_probe_reachability,
 	&check_aws_tunnel_logs,
 	&check_ike_config,
+	&check_policy_selectors,
 	&check_routes,
 	&check_srcip,
 	&check_tunnel_health,
+	&check_tunnel_mtu,
 };
 
 const size_t check_table_len = sizeof check_table / sizeof *check_table;

@@ -49,6 +49,10 @@ static void connection_findings(const struct aws_vpn_connection *c, struct repor
 			       "--vpn-connection-id %s --destination-cidr-block %s`.",
 			    id, vr->destination_cidr ? vr->destination_cidr : "CIDR");
 	}
+	size_t any_up = 0;
+
+	for (size_t t = 0; t < c->n_telemetry; t++)
+		any_up += is(c->telemetry[t].status, "UP");
 	for (size_t t = 0; t < c->n_telemetry; t++) {
 		const struct aws_telemetry *tm = &c->telemetry[t];
 		char subj[200];
@@ -56,7 +60,10 @@ static void connection_findings(const struct aws_vpn_connection *c, struct repor
 
 		snprintf(subj, sizeof subj, "%s %s", id, tm->outside_ip ? tm->outside_ip : "?");
 		ok ? up++ : down++;
-		f = report_add(rep, "tunnel.status", ok ? DIAG_PASS : DIAG_FAIL, subj,
+		/* a tunnel down beside one that is up: traffic still flows, the connection is
+		 * only not redundant (tunnel.redundancy says so): a warning */
+		f = report_add(rep, "tunnel.status", ok ? DIAG_PASS : any_up ? DIAG_WARN : DIAG_FAIL,
+			       subj,
 			       "tunnel %s is %s%s%s (since %s)", tm->outside_ip ? tm->outside_ip : "?",
 			       tm->status ? tm->status : "UNKNOWN",
 			       tm->status_message && *tm->status_message ? ": " : "",

@@ -83,28 +83,12 @@ static int read_one(struct aws_logs *al, const char *name)
 static int report(const struct logs_cmd *lc, const struct aws_logs *al)
 {
 	struct report rep;
-	char *out;
 	int rc;
 
 	report_init(&rep, TOOL, VPN_DOCTOR_VERSION);
 	aws_logs_findings(al, &rep);
-	out = report_render(&rep, lc->json ? REPORT_JSON : lc->markdown ? REPORT_MARKDOWN
-									 : REPORT_TEXT,
-			    !lc->json && !lc->markdown && cli_use_color(stdout) ? REPORT_COLOR : 0);
-	if (!out || rep.oom) {
-		fprintf(stderr, "%s: out of memory\n", TOOL);
-		free(out);
-		report_free(&rep);
-		return DIAG_EXIT_SOFTWARE;
-	}
-	fputs(out, stdout);
-	free(out);
-	rc = report_exit_code(&rep);
+	rc = cli_print_report(TOOL, &rep, lc->json, lc->markdown);
 	report_free(&rep);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "%s: stdout: %s\n", TOOL, strerror(errno));
-		return DIAG_EXIT_OSERR;
-	}
 	return rc;
 }
 

@@ -1,4 +1,5 @@
 #include "cmd/cli.h"
+#include "libdiag/report.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -139,4 +140,25 @@ bool cli_use_color(FILE *fp)
 	const char *nc = getenv("NO_COLOR");
 
 	return isatty(fileno(fp)) && !(nc && *nc);
+}
+
+int cli_print_report(const char *tool, const struct report *rep, bool json, bool markdown)
+{
+	char *out = report_render(rep, json ? REPORT_JSON : markdown ? REPORT_MARKDOWN : REPORT_TEXT,
+				  !json && !markdown && cli_use_color(stdout) ? REPORT_COLOR : 0);
+	int rc;
+
+	if (!out || rep->oom) {
+		fprintf(stderr, "%s: out of memory\n", tool);
+		free(out);
+		return DIAG_EXIT_SOFTWARE;
+	}
+	fputs(out, stdout);
+	free(out);
+	rc = report_exit_code(rep);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "%s: stdout: %s\n", tool, strerror(errno));
+		return DIAG_EXIT_OSERR;
+	}
+	return rc;
 }

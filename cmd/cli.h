@@ -40,4 +40,11 @@ const char *cli_flag_name(const struct cli_opt *table, int id, char buf[64]);
 /* Colour and progress only on a terminal, and never with NO_COLOR set. */
 bool cli_use_color(FILE *fp);
 
+/* Prints rep to stdout as JSON, Markdown or text (colour when stdout is a terminal and
+ * NO_COLOR is unset) and returns the report's exit status; DIAG_EXIT_SOFTWARE when memory
+ * ran out, DIAG_EXIT_OSERR when stdout could not be written (each with a one-line error).
+ * Does not free rep. */
+struct report;
+int cli_print_report(const char *tool, const struct report *rep, bool json, bool markdown);
+
 #endif

@@ -8,5 +8,8 @@ int vpn_logs_main(int argc, char **argv);
 int vpn_ike_main(int argc, char **argv);
 int vpn_routes_main(int argc, char **argv);
 int vpn_srcip_main(int argc, char **argv);
+int vpn_doctor_main(int argc, char **argv);
+int vpn_policy_main(int argc, char **argv);
+int vpn_mtu_main(int argc, char **argv);
 
 #endif

@@ -206,7 +206,7 @@ static int run(struct routes_cmd *c)
 	struct routes_view v;
 	struct report rep;
 	struct diag_error err = {0};
-	char msg[512], *out;
+	char msg[512];
 	int rc;
 
 	aws_model_init(&m, MODEL_LIMIT);
@@ -236,23 +236,9 @@ static int run(struct routes_cmd *c)
 		aws_model_free(&m);
 		return rc;
 	}
-	out = report_render(&rep, c->json ? REPORT_JSON : c->markdown ? REPORT_MARKDOWN
-								      : REPORT_TEXT,
-			    !c->json && !c->markdown && cli_use_color(stdout) ? REPORT_COLOR : 0);
-	if (!out || rep.oom) {
-		fprintf(stderr, "%s: out of memory\n", TOOL);
-		rc = DIAG_EXIT_SOFTWARE;
-	} else {
-		fputs(out, stdout);
-		rc = report_exit_code(&rep);
-	}
-	free(out);
+	rc = cli_print_report(TOOL, &rep, c->json, c->markdown);
 	report_free(&rep);
 	aws_model_free(&m);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "%s: stdout: %s\n", TOOL, strerror(errno));
-		return DIAG_EXIT_OSERR;
-	}
 	return rc;
 }
 

@@ -121,7 +121,6 @@ static int run(struct srcip_cmd *c)
 	struct aws_model m;
 	struct check_ctx ctx;
 	struct report rep;
-	char *out;
 	int rc = 0;
 
 	aws_model_init(&m, MODEL_LIMIT);
@@ -135,23 +134,9 @@ static int run(struct srcip_cmd *c)
 	ctx.srcip = c->so;
 	report_init(&rep, TOOL, VPN_DOCTOR_VERSION);
 	srcip_check_run(&ctx, &rep);
-	out = report_render(&rep, c->json ? REPORT_JSON : c->markdown ? REPORT_MARKDOWN
-								      : REPORT_TEXT,
-			    !c->json && !c->markdown && cli_use_color(stdout) ? REPORT_COLOR : 0);
-	if (!out || rep.oom) {
-		fprintf(stderr, "%s: out of memory\n", TOOL);
-		rc = DIAG_EXIT_SOFTWARE;
-	} else {
-		fputs(out, stdout);
-		rc = report_exit_code(&rep);
-	}
-	free(out);
+	rc = cli_print_report(TOOL, &rep, c->json, c->markdown);
 	report_free(&rep);
 	aws_model_free(&m);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fprintf(stderr, "%s: stdout: %s\n", TOOL, strerror(errno));
-		return DIAG_EXIT_OSERR;
-	}
 	return rc;
 }
 

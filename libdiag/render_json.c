@@ -33,7 +33,34 @@ static cJSON *finding_to_json(const struct finding *f)
 	    !put(o, "subject", cJSON_CreateString(f->subject ? f->subject : "")) ||
 	    !put(o, "summary", cJSON_CreateString(f->summary ? f->summary : "")) ||
 	    !put(o, "evidence", f->evidence ? redact_copy(f->evidence) : cJSON_CreateObject()) ||
-	    !put(o, "fix", str_or_null(f->fix)) || !put(o, "ref", str_or_null(f->ref))) {
+	    !put(o, "fix", str_or_null(f->fix)) || !put(o, "ref", str_or_null(f->ref)) ||
+	    (f->section && !put(o, "section", cJSON_CreateString(f->section)))) {
+		cJSON_Delete(o);
+		return NULL;
+	}
+	return o;
+}
+
+static cJSON *cause_to_json(const struct report_cause *c)
+{
+	cJSON *o = cJSON_CreateObject(), *idx = cJSON_CreateArray();
+
+	if (!o || !idx) {
+		cJSON_Delete(o);
+		cJSON_Delete(idx);
+		return NULL;
+	}
+	for (size_t i = 0; i < c->nfindings; i++)
+		if (!cJSON_AddItemToArray(idx, cJSON_CreateNumber((double)c->findings[i]))) {
+			cJSON_Delete(idx);
+			cJSON_Delete(o);
+			return NULL;
+		}
+	if (!put(o, "id", cJSON_CreateString(c->id)) ||
+	    !put(o, "title", cJSON_CreateString(c->title)) ||
+	    !put(o, "section", cJSON_CreateString(c->section)) ||
+	    !put(o, "severity", cJSON_CreateString(diag_status_name(c->severity))) ||
+	    !put(o, "reasoning", cJSON_CreateString(c->reasoning)) || !put(o, "findings", idx)) {
 		cJSON_Delete(o);
 		return NULL;
 	}
@@ -66,6 +93,21 @@ cJSON *report_to_json(const struct report *r)
 	findings = NULL;
 	if (!put(root, "verdict", cJSON_CreateString(diag_status_name(report_verdict(r)))))
 		goto oom;
+	if (r->ncauses) {
+		cJSON *causes = cJSON_CreateArray();
+
+		for (size_t i = 0; causes && i < r->ncauses; i++) {
+			cJSON *c = cause_to_json(&r->causes[i]);
+
+			if (!c || !cJSON_AddItemToArray(causes, c)) {
+				cJSON_Delete(c);
+				cJSON_Delete(causes);
+				goto oom;
+			}
+		}
+		if (!put(root, "root_causes", causes))
+			goto oom;
+	}
 	return root;
 oom:
 	cJSON_Delete(findings);

@@ -18,7 +18,19 @@ static void md_text(FILE *f, const char *s)
 			fputs("<br>", f);
 		else if (c < 0x20 || c == 0x7f)
 			fprintf(f, "\\x%02x", c);
-		else if (strchr("\\`*_[]<>|&~", c))
+		/* HTML's own escapes for what Markdown renderers disagree on: CommonMark takes
+		 * \\< and \\~, Python-Markdown prints the backslash */
+		else if (c == '<')
+			fputs("&lt;", f);
+		else if (c == '>')
+			fputs("&gt;", f);
+		else if (c == '&')
+			fputs("&amp;", f);
+		else if (c == '|')
+			fputs("&#124;", f);
+		else if (c == '~')
+			fputs("&#126;", f);
+		else if (strchr("\\`*_[]", c))
 			fprintf(f, "\\%c", c);
 		else
 			fputc(c, f);
@@ -178,9 +190,38 @@ char *render_markdown(const struct report *r)
 		return rbuf_close(&b);
 	}
 	fputc('\n', b.f);
+	if (r->ncauses) {
+		fputs("## Most likely cause\n\n", b.f);
+		for (size_t i = 0; i < r->ncauses; i++) {
+			const struct report_cause *c = &r->causes[i];
+
+			fprintf(b.f, "%zu. ", i + 1);
+			md_status(b.f, c->severity);
+			fputs(" **", b.f);
+			md_text(b.f, c->title);
+			fputs("** (", b.f);
+			md_code(b.f, c->id);
+			fputs(")", b.f);
+			if (c->reasoning && *c->reasoning) {
+				fputs(": ", b.f);
+				md_text(b.f, c->reasoning);
+			}
+			fputc('\n', b.f);
+		}
+		fputc('\n', b.f);
+	}
 	md_table(b.f, r);
-	fputs("\n## Details\n", b.f);
+	if (!r->findings[0].section)
+		fputs("\n## Details\n", b.f);
 	for (size_t i = 0; i < r->n; i++) {
+		const char *sec = r->findings[i].section;
+
+		if (sec && (i == 0 || !r->findings[i - 1].section ||
+			    strcmp(r->findings[i - 1].section, sec) != 0)) {
+			fputs("\n## ", b.f);
+			md_text(b.f, sec);
+			fputc('\n', b.f);
+		}
 		if (!md_details(b.f, &r->findings[i])) {
 			rbuf_abort(&b);
 			return NULL;

@@ -1,5 +1,6 @@
 #include <ctype.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "libdiag/redact.h"
 #include "libdiag/render.h"
@@ -113,7 +114,35 @@ char *render_text(const struct report *r, unsigned flags)
 	fprintf(b.f, ": verdict %s (", diag_status_name(report_verdict(r)));
 	render_counts(b.f, r);
 	fputs(")\n", b.f);
+	for (size_t i = 0; i < r->ncauses; i++) {
+		const struct report_cause *c = &r->causes[i];
+		const struct finding *first = c->nfindings ? &r->findings[c->findings[0]] : NULL;
+
+		fputs(i == 0 ? "\nMost likely cause " : "Also ", b.f);
+		put_tag(b.f, c->severity, flags);
+		fputc(' ', b.f);
+		put_text(b.f, c->title);
+		fprintf(b.f, " (%s)\n", c->id);
+		if (c->reasoning && *c->reasoning) {
+			fputs(INDENT "why: ", b.f);
+			put_text(b.f, c->reasoning);
+			fputc('\n', b.f);
+		}
+		if (first && first->fix) {
+			fputs(INDENT "fix: ", b.f);
+			put_text(b.f, first->fix);
+			fputc('\n', b.f);
+		}
+	}
 	for (size_t i = 0; i < r->n; i++) {
+		const char *sec = r->findings[i].section;
+
+		if (sec && (i == 0 || !r->findings[i - 1].section ||
+			    strcmp(r->findings[i - 1].section, sec) != 0)) {
+			fputs("\n== ", b.f);
+			put_text(b.f, sec);
+			fputc('\n', b.f);
+		}
 		if (!put_finding(b.f, &r->findings[i], flags)) {
 			rbuf_abort(&b);
 			return NULL;

@@ -39,6 +39,7 @@ static void finding_free(struct finding *f)
 	cJSON_Delete(f->evidence);
 	free(f->fix);
 	free(f->ref);
+	free(f->section);
 }
 
 void report_free(struct report *r)
@@ -46,6 +47,13 @@ void report_free(struct report *r)
 	for (size_t i = 0; i < r->n; i++)
 		finding_free(&r->findings[i]);
 	free(r->findings);
+	for (size_t i = 0; i < r->ncauses; i++) {
+		free(r->causes[i].id);
+		free(r->causes[i].title);
+		free(r->causes[i].section);
+		free(r->causes[i].reasoning);
+	}
+	free(r->causes);
 	free(r->tool);
 	free(r->version);
 	memset(r, 0, sizeof *r);
@@ -209,4 +217,40 @@ int report_exit_code(const struct report *r)
 	default:
 		return DIAG_EXIT_PASS;
 	}
+}
+
+void finding_section(struct finding *f, const char *section)
+{
+	if (!f)
+		return;
+	free(f->section);
+	f->section = section ? strdup(section) : NULL;
+	if (section && !f->section && f->owner)
+		f->owner->oom = true;
+}
+
+void report_add_cause(struct report *r, const char *id, const char *title, const char *section,
+		      enum diag_status severity, const char *reasoning, const size_t *findings,
+		      size_t nfindings)
+{
+	struct report_cause *c = realloc(r->causes, (r->ncauses + 1) * sizeof *c);
+
+	if (!c) {
+		r->oom = true;
+		return;
+	}
+	r->causes = c;
+	c = &r->causes[r->ncauses];
+	memset(c, 0, sizeof *c);
+	c->id = dup_or_empty(id);
+	c->title = dup_or_empty(title);
+	c->section = dup_or_empty(section);
+	c->reasoning = dup_or_empty(reasoning);
+	c->severity = severity;
+	for (size_t i = 0; i < nfindings && i < sizeof c->findings / sizeof c->findings[0]; i++)
+		if (findings[i] < r->n)
+			c->findings[c->nfindings++] = findings[i];
+	if (!c->id || !c->title || !c->section || !c->reasoning)
+		r->oom = true;
+	r->ncauses++;
 }

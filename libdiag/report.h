@@ -5,6 +5,9 @@
  *   {"tool", "version", "schema_version": 1,
  *    "findings": [{"check", "status", "subject", "summary", "evidence": {}, "fix", "ref"}],
  *    "verdict"}
+ * A report from vpn-doctor also has "root_causes": [{"id", "title", "section", "severity",
+ * "reasoning", "findings": [index...]}] and each finding a "section". The JSON Schema is
+ * schema/report.schema.json.
  * status is pass / warn / fail / skip / error. "error" means the check could not run;
  * "fail" means it ran and found a fault. The verdict is the worst status present, in the
  * order pass < skip < warn < error < fail ("pass" for an empty report). */
@@ -28,8 +31,20 @@ struct finding {
 	cJSON *evidence; /* object of key/values; never NULL */
 	char *fix;      /* what to change; may be NULL */
 	char *ref;      /* documentation reference; may be NULL */
+	char *section;  /* the report section it is shown under (vpn-doctor); may be NULL */
 	/* The report it belongs to, so a setter that runs out of memory can set owner->oom. */
 	struct report *owner;
+};
+
+/* A root cause reasoned across findings (vpn-doctor): shown first, most likely first. */
+struct report_cause {
+	char *id;        /* "source_address" */
+	char *title;     /* one line */
+	char *section;   /* the section its findings are in */
+	char *reasoning; /* how the findings combine */
+	enum diag_status severity;
+	size_t findings[8]; /* indexes of the supporting findings */
+	size_t nfindings;
 };
 
 struct report {
@@ -37,6 +52,8 @@ struct report {
 	char *version;
 	struct finding *findings;
 	size_t n, cap;
+	struct report_cause *causes;
+	size_t ncauses;
 	bool oom; /* an allocation failed; the report is incomplete */
 };
 
@@ -56,6 +73,11 @@ struct finding *report_add(struct report *r, const char *check, enum diag_status
 	__attribute__((format(printf, 5, 6)));
 void finding_fix(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void finding_ref(struct finding *f, const char *ref);
+void finding_section(struct finding *f, const char *section);
+/* Appends a root cause (copied); findings are indexes into r->findings. */
+void report_add_cause(struct report *r, const char *id, const char *title, const char *section,
+		      enum diag_status severity, const char *reasoning, const size_t *findings,
+		      size_t nfindings);
 void finding_ev_str(struct finding *f, const char *key, const char *val);
 void finding_ev_num(struct finding *f, const char *key, double val);
 void finding_ev_bool(struct finding *f, const char *key, bool val);

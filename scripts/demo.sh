@@ -16,6 +16,10 @@ aws_side() {
 	"$BIN/vpn-logs" testdata/vpnlogs/catalogue.log 2>&1 | head -n 12 || true
 }
 
+# The whole toolkit in one report, on the built-in scenario: no AWS access, nothing sent.
+say "vpn-doctor --demo      # a NAT'ed gateway registered under the wrong address, propagation off"
+"$BIN/vpn-doctor" --demo || true
+
 if [ "$(id -u)" != 0 ] || ! ip netns list >/dev/null 2>&1; then
 	echo "demo: not root (or no network namespaces): sweeping loopback only"
 	say "vpn-probe -v --summary 127.0.0.1 1-1024"

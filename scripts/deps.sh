@@ -6,20 +6,21 @@
 set -euo pipefail
 
 build_pkgs=(build-essential pkg-config libcurl4-openssl-dev libssl-dev libnet1-dev
-	libpcap-dev libcjson-dev libexpat1-dev)
+	libpcap-dev libcjson-dev libexpat1-dev zlib1g-dev)
 # The demo builds two namespaces with a listener and firewall rules.
 demo_pkgs=("${build_pkgs[@]}" ncat iptables iproute2)
 # iptables on Debian 12 is the nft-backed build; the integration tests are fine with it.
 test_pkgs=("${build_pkgs[@]}" libcmocka-dev clang libclang-rt-14-dev nmap ncat
 	netcat-openbsd busybox iptables iproute2 mandoc procps time jq python3-botocore openssl
 	strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins
-	ike-scan tshark)
+	ike-scan tshark python3-jsonschema python3-markdown)
 
 # make static and tests/static/run.sh: apt-get source (dpkg-dev) for libcurl and cJSON, the
 # static archives (libc6-dev, libssl-dev, libpcap-dev and libdbus-1-dev, libnet1-dev,
-# libexpat1-dev), a statically linked busybox for the test's chroot, and the TLS stub.
+# libexpat1-dev), a statically linked busybox for the test's chroot, the TLS stub, and
+# zsh to check the generated completion (tests/static/install.sh).
 static_pkgs=("${build_pkgs[@]}" dpkg-dev libc6-dev libdbus-1-dev busybox-static file binutils
-	iproute2 openssl python3-botocore)
+	iproute2 openssl python3-botocore zsh)
 
 case "${1:-}" in
 build) want=("${build_pkgs[@]}") ;;
