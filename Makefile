@@ -17,7 +17,7 @@ FUZZ_SECONDS ?= 20
 
 CC          ?= cc
 # Debian ships no libnet.pc; libnet-config answers the same questions.
-PKGS        := libcurl openssl libpcap libcjson expat
+PKGS        := libcurl openssl libpcap libcjson expat zlib
 PKG_CFLAGS  := $(shell pkg-config --cflags $(PKGS) 2>/dev/null) \
                $(shell libnet-config --cflags 2>/dev/null)
 PKG_LIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null) \
@@ -54,7 +54,8 @@ CLI_OBJ     := $(B)/cmd/cli.o
 OBJ_vpn-probe := $(B)/cmd/vpn_probe.o $(B)/cmd/probe_print.o $(B)/cmd/probe_keepalive.o
 OBJ_vpn-aws   := $(B)/cmd/vpn_aws.o
 OBJ_vpn-logs  := $(B)/cmd/aws_logs_cmd.o
-OBJ_vpn-ike   := $(B)/cmd/vpn_ike.o $(B)/cmd/ike_decode.o $(B)/cmd/ike_enum_print.o $(B)/cmd/ike_check.o
+OBJ_vpn-ike   := $(B)/cmd/vpn_ike.o $(B)/cmd/ike_decode.o $(B)/cmd/ike_enum_print.o $(B)/cmd/ike_check.o \
+                 $(B)/cmd/aws_input.o
 OBJ_vpn-routes := $(B)/cmd/vpn_routes.o $(B)/cmd/aws_input.o
 OBJ_vpn-srcip := $(B)/cmd/vpn_srcip.o $(B)/cmd/aws_input.o
 OBJ_vpn-mtu   := $(B)/cmd/mtu_cmd.o
@@ -166,9 +167,21 @@ bench: deps-test
 # ---- fuzzing (clang + libFuzzer + ASan/UBSan) ----------------------------------------
 FUZZ_CC     := clang
 FUZZ_FLAGS  := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-$(B)/fuzz/lf_%: fuzz/%.c $(LIB_SRC) $(CHECK_SRC) $(wildcard libdiag/*.h checks/*.h)
+# The library is instrumented once (fuzzer-no-link) into its own archive; each target is
+# one file linked against it, so adding a target costs one compile, not the whole library.
+FUZZ_B      := $(B)/fz
+FUZZ_OBJ    := $(LIB_SRC:%.c=$(FUZZ_B)/%.o) $(CHECK_SRC:%.c=$(FUZZ_B)/%.o)
+FUZZ_LIB    := $(FUZZ_B)/libdiag-fuzz.a
+$(FUZZ_B)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -o $@ $< $(LIB_SRC) $(CHECK_SRC) $(LDLIBS)
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined \
+		-fno-sanitize-recover=undefined -MMD -MP -c -o $@ $<
+$(FUZZ_LIB): $(FUZZ_OBJ)
+	rm -f $@ && ar rcs $@ $^
+$(B)/fuzz/lf_%: fuzz/%.c $(FUZZ_LIB)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) -std=c11 $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB) $(LDLIBS)
+-include $(FUZZ_OBJ:.o=.d)
 
 fuzz: $(FUZZ_BINS)
 	@tests/run-fuzz.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
@@ -187,4 +200,7 @@ clean:
 	rm -rf $(B) bin
 
 -include $(LIB_OBJ:.o=.d) $(CMD_OBJ:.o=.d)
+
+# ---- static build and shell completion (issue 10): see mk/static.mk ----------------
+include mk/static.mk
 

@@ -336,7 +336,8 @@ static int build_tables(const struct aws_model *m, struct routes_view *v,
 		if (table_lpm(v, t, err) < 0)
 			return -1;
 	}
-	qsort(v->tables, v->ntables, sizeof *v->tables, cmp_tables);
+	if (v->ntables) /* tables is NULL then: qsort's argument must not be */
+		qsort(v->tables, v->ntables, sizeof *v->tables, cmp_tables);
 	for (size_t i = 0, rank = 1; i < v->ntables; i++)
 		v->tables[i].rank = v->tables[i].public ? 0 : (int)rank++;
 	return 0;

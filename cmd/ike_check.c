@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "checks/ike_config.h"
+#include "cmd/aws_input.h"
 #include "cmd/cli.h"
 #include "cmd/ike_cmd.h"
 #include "libdiag/aws/load_json.h"
@@ -25,12 +26,11 @@
 
 static const char *const TOOL = "vpn-ike check";
 
-#define MAX_AWS_INPUTS 64
 #define MODEL_LIMIT ((size_t)1 << 30)
 
 enum {
-	OPT_CONFIG = 256, OPT_FORMAT, OPT_DUMP, OPT_AWS_DIR, OPT_AWS_FILE, OPT_VPN_ID, OPT_JSON,
-	OPT_MARKDOWN, OPT_HELP, OPT_VERSION,
+	OPT_CONFIG = 256, OPT_FORMAT, OPT_DUMP, OPT_VPN_ID, OPT_JSON, OPT_MARKDOWN, OPT_HELP,
+	OPT_VERSION, OPT_AWS_BASE = 512,
 };
 
 static const struct cli_opt options[] = {
@@ -39,9 +39,7 @@ static const struct cli_opt options[] = {
 				       "junos, panos, fortios, aws-generic, aws-xml (default: "
 				       "detected)"},
 	{OPT_DUMP, 0, "dump", NULL, "print the configuration as read (the model) and stop"},
-	{OPT_AWS_DIR, 0, "aws-dir", "DIR", "AWS evidence: every *.json in DIR (repeatable)"},
-	{OPT_AWS_FILE, 0, "aws-file", "FILE", "AWS evidence: one describe-* JSON file "
-					      "(repeatable)"},
+	AWS_INPUT_CLI_OPTS(OPT_AWS_BASE),
 	{OPT_VPN_ID, 0, "vpn-connection-id", "ID", "judge against this VPN connection's "
 						   "tunnels only"},
 	{OPT_JSON, 0, "json", NULL, "the report as JSON"},
@@ -51,17 +49,11 @@ static const struct cli_opt options[] = {
 	{0, 0, NULL, NULL, NULL},
 };
 
-struct aws_src {
-	bool dir;
-	const char *path;
-};
-
 struct check_cmd {
 	const char *config, *format_name, *vpn_id;
 	enum devconf_format format;
 	bool dump, json, markdown, help, version;
-	struct aws_src aws[MAX_AWS_INPUTS];
-	size_t naws;
+	struct aws_input aws;
 };
 
 static int handle_option(void *ctx, int id, const char *arg)
@@ -70,6 +62,8 @@ static int handle_option(void *ctx, int id, const char *arg)
 	char flag[64];
 
 	cli_flag_name(options, id, flag);
+	if (id >= OPT_AWS_BASE && id < OPT_AWS_BASE + AWS_IN_COUNT)
+		return aws_input_option(&c->aws, TOOL, id - OPT_AWS_BASE, arg);
 	switch (id) {
 	case OPT_CONFIG: c->config = arg; break;
 	case OPT_FORMAT:
@@ -80,15 +74,10 @@ static int handle_option(void *ctx, int id, const char *arg)
 		c->format_name = arg;
 		break;
 	case OPT_DUMP: c->dump = true; break;
-	case OPT_AWS_DIR:
-	case OPT_AWS_FILE:
-		if (c->naws == MAX_AWS_INPUTS)
-			return cli_usage_error(TOOL, "at most %d --aws-dir/--aws-file inputs",
-					       MAX_AWS_INPUTS);
-		c->aws[c->naws].dir = id == OPT_AWS_DIR;
-		c->aws[c->naws++].path = arg;
+	case OPT_VPN_ID:
+		c->vpn_id = arg;
+		c->aws.lo.vpn_connection_id = arg;
 		break;
-	case OPT_VPN_ID: c->vpn_id = arg; break;
 	case OPT_JSON: c->json = true; break;
 	case OPT_MARKDOWN: c->markdown = true; break;
 	case OPT_HELP: c->help = true; break;
@@ -221,23 +210,10 @@ static void print_tables(FILE *fp, const struct ike_tunnel_prediction *tp, size_
 
 static int load_aws(struct aws_model *m, const struct check_cmd *c)
 {
-	struct diag_error err = {0};
-	char buf[512];
+	int rc = aws_input_load(m, &c->aws, TOOL);
 
-	for (size_t i = 0; i < c->naws; i++) {
-		int rc = c->aws[i].dir ? aws_load_dir(m, c->aws[i].path, &err)
-				       : aws_load_file(m, c->aws[i].path, &err);
-
-		if (rc < 0) {
-			fprintf(stderr, "%s: %s\n", TOOL, diag_error_text(&err, buf, sizeof buf));
-			return err.code ? (int)err.code : DIAG_EXIT_SOFTWARE;
-		}
-	}
-	for (size_t i = 0; i < m->warnings.n; i++) {
-		fprintf(stderr, "%s: warning: ", TOOL);
-		put_safe(stderr, m->warnings.v[i]);
-		fputc('\n', stderr);
-	}
+	if (rc != 0)
+		return rc;
 	if (c->vpn_id && !aws_find_vpn_connection(m, c->vpn_id)) {
 		fprintf(stderr, "%s: --vpn-connection-id %s: not in the AWS evidence\n", TOOL,
 			c->vpn_id);
@@ -321,9 +297,9 @@ static int run(const struct check_cmd *c)
 		return DIAG_EXIT_PASS;
 	}
 	aws_model_init(&aws, MODEL_LIMIT);
-	rc = c->naws ? load_aws(&aws, c) : 0;
+	rc = aws_input_given(&c->aws) ? load_aws(&aws, c) : 0;
 	if (rc == 0)
-		rc = report_out(c, &cfg, c->naws ? &aws : NULL);
+		rc = report_out(c, &cfg, aws_input_given(&c->aws) ? &aws : NULL);
 	aws_model_free(&aws);
 	devconf_free(&cfg);
 	return rc;
@@ -339,7 +315,7 @@ int ike_check_main(int argc, char **argv)
 		return rc;
 	if (c.help) {
 		cli_usage(stdout, "vpn-ike check", "--config FILE [--format F] [--dump] "
-						   "[--aws-dir DIR | --aws-file FILE] "
+						   "[--aws-dir DIR | --aws-file FILE | --live] "
 						   "[--vpn-connection-id ID] [--json | --markdown]",
 			  options);
 		return DIAG_EXIT_PASS;
@@ -355,10 +331,12 @@ int ike_check_main(int argc, char **argv)
 		return cli_usage_error(TOOL, "no configuration (use --config FILE)");
 	if (c.json && c.markdown)
 		return cli_usage_error(TOOL, "--json and --markdown: choose one format");
-	if (c.vpn_id && c.naws == 0)
-		return cli_usage_error(TOOL, "--vpn-connection-id needs AWS evidence (--aws-dir "
-					     "or --aws-file)");
-	if (c.dump && (c.naws || c.json || c.markdown))
+	if ((rc = aws_input_check(&c.aws, TOOL)) != 0)
+		return rc;
+	if (c.vpn_id && !aws_input_given(&c.aws))
+		return cli_usage_error(TOOL, "--vpn-connection-id needs AWS evidence (--aws-dir, "
+					     "--aws-file or --live)");
+	if (c.dump && (aws_input_given(&c.aws) || c.json || c.markdown))
 		return cli_usage_error(TOOL, "--dump prints the configuration only: no --aws-*, "
 					     "--json or --markdown with it");
 	rc = run(&c);

@@ -26,6 +26,8 @@
 /* Weak: no tool calls libnet yet, so --as-needed (dynamic) or the archive (static) may
  * leave it out, and --version says so instead of linking it in for one string. */
 const char *libnet_version(void) __attribute__((weak));
+/* Weak as well: zlib is linked only while some code (the evidence bundle) calls it. */
+const char *zlibVersion(void) __attribute__((weak));
 #endif
 
 #ifdef SINGLE_TOOL
@@ -67,9 +69,11 @@ static const char *base_name(const char *path)
 static void list_tools(FILE *fp)
 {
 	fprintf(fp, "usage: vpn-doctor TOOL [ARGS...]   (or run a tool by its own name)\n"
-		    "       vpn-doctor --install-links DIR | --version | --help\n\n");
+		    "       vpn-doctor --install-links DIR\n\n");
 	for (size_t i = 0; i < sizeof tools / sizeof *tools; i++)
 		fprintf(fp, "  %-8s %-10s %s\n", tools[i].verb, tools[i].name, tools[i].summary);
+	fprintf(fp, "\n  %-26s %s\n", "    --install-links DIR",
+		"make DIR/vpn-probe, ... symlinks to this executable");
 }
 
 /* --version: ours, then the run-time version of every library linked in. */
@@ -88,6 +92,7 @@ static void print_versions(void)
 	printf("  libnet    %s\n", libnet_version ? libnet_version() : "not linked: no tool uses it");
 	printf("  cJSON     %s\n", cJSON_Version());
 	printf("  expat     %s\n", XML_ExpatVersion());
+	printf("  zlib      %s\n", zlibVersion ? zlibVersion() : "not linked: no tool uses it");
 	printf("  glibc     %s\n", gnu_get_libc_version());
 #ifdef VPN_DOCTOR_STATIC
 	static_print_versions(stdout);
@@ -161,17 +166,18 @@ static int install_links(const char *argv0, const char *dir)
 	return rc;
 }
 
-static int run_tool(const struct tool *t, int argc, char **argv)
+/* Runs a tool's main; the static build first finds a CA bundle (static/static.h). */
+static int run_main(int (*tool_main)(int argc, char **argv), int argc, char **argv)
 {
 #ifdef VPN_DOCTOR_STATIC
 	int rc;
 
 	static_ca_setup();
-	rc = t->main(argc, argv);
+	rc = tool_main(argc, argv);
 	static_ca_hint(stderr, rc);
 	return rc;
 #else
-	return t->main(argc, argv);
+	return tool_main(argc, argv);
 #endif
 }
 
@@ -181,18 +187,18 @@ int main(int argc, char **argv)
 
 	for (size_t i = 0; i < sizeof tools / sizeof *tools; i++)
 		if (strcmp(self, tools[i].name) == 0)
-			return run_tool(&tools[i], argc, argv);
+			return run_main(tools[i].main, argc, argv);
 	if (strcmp(self, "vpn-doctor") != 0 && strncmp(self, "vpn-doctor", 10) != 0) {
 		fprintf(stderr, "vpn-doctor: started as '%s', which is not a vpn-doctor tool\n", self);
 		return DIAG_EXIT_USAGE;
 	}
 	/* no arguments: vpn-doctor itself, discovering what it can (a debug pod) */
 	if (argc < 2)
-		return vpn_doctor_main(argc, argv);
+		return run_main(vpn_doctor_main, argc, argv);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		list_tools(stdout);
 		putchar('\n');
-		return vpn_doctor_main(argc, argv);
+		return run_main(vpn_doctor_main, argc, argv);
 	}
 	if (strcmp(argv[1], "--version") == 0) {
 		print_versions();
@@ -208,11 +214,11 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof tools / sizeof *tools; i++) {
 		if (strcmp(argv[1], tools[i].verb) == 0 || strcmp(argv[1], tools[i].name) == 0) {
 			argv[1] = (char *)tools[i].name;
-			return run_tool(&tools[i], argc - 1, argv + 1);
+			return run_main(tools[i].main, argc - 1, argv + 1);
 		}
 	}
 	if (argv[1][0] == '-') /* vpn-doctor's own options: run every check */
-		return vpn_doctor_main(argc, argv);
+		return run_main(vpn_doctor_main, argc, argv);
 	fprintf(stderr, "vpn-doctor: %s: unknown tool (try vpn-doctor --help)\n", argv[1]);
 	return DIAG_EXIT_USAGE;
 }

@@ -249,14 +249,17 @@ static void run_checks(const struct doctor_cmd *c, const struct check_ctx *ctx,
 		j->ctx = ctx;
 		j->mu = &mu;
 		j->cv = &cv;
-		report_init(&j->rep, TOOL, VPN_DOCTOR_VERSION);
 		if ((c->only && !in_list(c->only, j->check->id)) ||
 		    (c->skip && in_list(c->skip, j->check->id)))
 			continue;
 		if (not_ready(j->check, ctx))
 			continue;
+		/* only a started job owns a report (jobs[] is reused per connection) */
+		report_init(&j->rep, TOOL, VPN_DOCTOR_VERSION);
 		if (pthread_create(&j->th, NULL, job_main, j) == 0)
 			j->started = true;
+		else
+			report_free(&j->rep);
 	}
 	progress("running checks");
 	clock_gettime(CLOCK_REALTIME, &deadline);
@@ -330,6 +333,7 @@ static int arrange(struct report *rep)
 	size_t map[4096], nc, m = 0;
 
 	report_init(&out, rep->tool, rep->version);
+	report_set_scope(&out, rep->scope);
 	for (int g = 0; g < RC_GROUP_COUNT; g++)
 		for (size_t i = 0; i < rep->n && i < 4096; i++) {
 			struct finding *f = &rep->findings[i];
@@ -467,6 +471,73 @@ static int render(const struct doctor_cmd *c, const struct report *rep, char **t
 	return 0;
 }
 
+/* Every check once, for one VPN connection (NULL: as the options say), into rep. */
+static void one_report(struct doctor_cmd *c, struct check_ctx *ctx, const char *vpn_id,
+		       struct report *rep)
+{
+	ctx->vpn_connection_id = vpn_id;
+	ctx->routes.vpn_connection_id = vpn_id;
+	report_init(rep, TOOL, VPN_DOCTOR_VERSION);
+	if (vpn_id && !c->vpn_id)
+		report_set_scope(rep, vpn_id);
+	run_checks(c, ctx, rep);
+	arrange(rep);
+}
+
+/* Several connections and none named: a summary table first, then one report each
+ * (JSON: one report a line). Returns the worst exit status. */
+static int many_reports(struct doctor_cmd *c, struct check_ctx *ctx, const struct aws_model *m)
+{
+	size_t n = m->n_vpn_connections;
+	struct report *reps = calloc(n, sizeof *reps);
+	char *text = NULL, *json = NULL, *md = NULL;
+	int rc = 0, worst = 0;
+
+	if (!reps) {
+		fprintf(stderr, "%s: out of memory\n", TOOL);
+		return DIAG_EXIT_SOFTWARE;
+	}
+	for (size_t i = 0; i < n; i++) {
+		char what[160];
+
+		snprintf(what, sizeof what, "connection %zu of %zu", i + 1, n);
+		progress(what);
+		one_report(c, ctx, m->vpn_connections[i].id, &reps[i]);
+	}
+	if (!c->json) {
+		printf(c->markdown ? "# vpn-doctor %s: %zu VPN connections\n\n| Connection | Verdict "
+				     "| Most likely cause |\n| --- | --- | --- |\n"
+				   : "vpn-doctor %s: %zu VPN connections\n",
+		       VPN_DOCTOR_VERSION, n);
+		for (size_t i = 0; i < n; i++) {
+			const struct report *r = &reps[i];
+			const char *cause = r->ncauses ? r->causes[0].title : "none found";
+
+			printf(c->markdown ? "| %s | %s | %s |\n" : "  %-24s %-6s %s\n",
+			       r->scope ? r->scope : "-", diag_status_name(report_verdict(r)), cause);
+		}
+		putchar('\n');
+	}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		rc = render(c, &reps[i], &text, &json, &md);
+		if (rc == 0) {
+			fputs(c->json ? json : c->markdown ? md : text, stdout);
+			if (!c->json)
+				putchar('\n');
+			if (report_exit_code(&reps[i]) > worst)
+				worst = report_exit_code(&reps[i]);
+		}
+		free(text);
+		free(json);
+		free(md);
+		text = json = md = NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		report_free(&reps[i]);
+	free(reps);
+	return rc ? rc : worst;
+}
+
 int doctor_run(struct doctor_cmd *c)
 {
 	static struct devconf_model dm;
@@ -496,15 +567,15 @@ int doctor_run(struct doctor_cmd *c)
 	if ((rc = targets_setup(c, &ctx, specs, &ports)) != 0)
 		goto out;
 	ctx.vpn_logs_file = c->logs;
-	ctx.vpn_connection_id = c->vpn_id;
 	c->ro.remote_cidrs = c->remotes;
-	c->ro.vpn_connection_id = c->vpn_id;
 	ctx.routes = c->ro;
 	ctx.srcip = c->so;
 	ctx.mtu = c->mtu;
-	report_init(&rep, TOOL, VPN_DOCTOR_VERSION);
-	run_checks(c, &ctx, &rep);
-	arrange(&rep);
+	if (ctx.aws && !c->vpn_id && m.n_vpn_connections > 1 && !c->bundle) {
+		rc = many_reports(c, &ctx, &m);
+		goto flush;
+	}
+	one_report(c, &ctx, c->vpn_id, &rep);
 	if ((rc = render(c, &rep, &text, &json, &md)) == 0) {
 		fputs(c->json ? json : c->markdown ? md : text, stdout);
 		rc = report_exit_code(&rep);
@@ -516,6 +587,7 @@ int doctor_run(struct doctor_cmd *c)
 		}
 	}
 	report_free(&rep);
+flush:
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		fprintf(stderr, "%s: stdout: %s\n", TOOL, strerror(errno));
 		rc = DIAG_EXIT_OSERR;

@@ -423,7 +423,9 @@ int vpn_ike_main(int argc, char **argv)
 					"[--enumerate] [--port 500|4500] [--json] "
 					"[--write-packet FILE] [--read-packet FILE]\n"
 					"       vpn-ike decode [--port 500|4500] [--json] FILE | "
-					"--pcap FILE",
+					"--pcap FILE\n"
+					"       vpn-ike check --config FILE [--aws-dir DIR | --live] "
+					"[--json] (vpn-ike check --help)",
 			  options);
 		return DIAG_EXIT_PASS;
 	}

@@ -83,7 +83,8 @@ cJSON *report_to_json(const struct report *r)
 	}
 	if (!put(root, "tool", cJSON_CreateString(r->tool ? r->tool : "")) ||
 	    !put(root, "version", cJSON_CreateString(r->version ? r->version : "")) ||
-	    !put(root, "schema_version", cJSON_CreateNumber(REPORT_SCHEMA_VERSION))) {
+	    !put(root, "schema_version", cJSON_CreateNumber(REPORT_SCHEMA_VERSION)) ||
+	    (r->scope && !put(root, "scope", cJSON_CreateString(r->scope)))) {
 		goto oom;
 	}
 	if (!put(root, "findings", findings)) {

@@ -180,7 +180,12 @@ char *render_markdown(const struct report *r)
 	md_text(b.f, r->tool);
 	fputc(' ', b.f);
 	md_text(b.f, r->version);
-	fputs(" report\n\n**Verdict: ", b.f);
+	fputs(" report", b.f);
+	if (r->scope) {
+		fputs(": ", b.f);
+		md_text(b.f, r->scope);
+	}
+	fputs("\n\n**Verdict: ", b.f);
 	md_status(b.f, report_verdict(r));
 	fputs("** (", b.f);
 	render_counts(b.f, r);

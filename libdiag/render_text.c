@@ -111,6 +111,11 @@ char *render_text(const struct report *r, unsigned flags)
 	put_text(b.f, r->tool);
 	fputc(' ', b.f);
 	put_text(b.f, r->version);
+	if (r->scope) {
+		fputs(" [", b.f);
+		put_text(b.f, r->scope);
+		fputc(']', b.f);
+	}
 	fprintf(b.f, ": verdict %s (", diag_status_name(report_verdict(r)));
 	render_counts(b.f, r);
 	fputs(")\n", b.f);

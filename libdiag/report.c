@@ -56,6 +56,7 @@ void report_free(struct report *r)
 	free(r->causes);
 	free(r->tool);
 	free(r->version);
+	free(r->scope);
 	memset(r, 0, sizeof *r);
 }
 
@@ -253,4 +254,12 @@ void report_add_cause(struct report *r, const char *id, const char *title, const
 	if (!c->id || !c->title || !c->section || !c->reasoning)
 		r->oom = true;
 	r->ncauses++;
+}
+
+void report_set_scope(struct report *r, const char *scope)
+{
+	free(r->scope);
+	r->scope = scope ? strdup(scope) : NULL;
+	if (scope && !r->scope)
+		r->oom = true;
 }

@@ -50,6 +50,7 @@ struct report_cause {
 struct report {
 	char *tool;
 	char *version;
+	char *scope;     /* what the whole report is about (a VPN connection), or NULL */
 	struct finding *findings;
 	size_t n, cap;
 	struct report_cause *causes;
@@ -74,6 +75,8 @@ struct finding *report_add(struct report *r, const char *check, enum diag_status
 void finding_fix(struct finding *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void finding_ref(struct finding *f, const char *ref);
 void finding_section(struct finding *f, const char *section);
+/* Names what the whole report is about (vpn-doctor: one VPN connection of several). */
+void report_set_scope(struct report *r, const char *scope);
 /* Appends a root cause (copied); findings are indexes into r->findings. */
 void report_add_cause(struct report *r, const char *id, const char *title, const char *section,
 		      enum diag_status severity, const char *reasoning, const size_t *findings,

@@ -2,7 +2,7 @@
 # What `make check` runs after building: every suite in turn, each closing with its own
 # "SUITE: N passed, N failed[, N skipped]" line, then one total line alone at the end:
 # "N passed, N failed[, N skipped]". Exits non-zero when anything failed.
-#   CI_FUZZ_SECONDS   seconds of libFuzzer per target (default 10; needs clang)
+#   CI_FUZZ_SECONDS   seconds of libFuzzer per target (default 5; needs clang)
 #   SUITE_TIMEOUT     seconds before a hung suite is stopped (default 900)
 set -u
 shopt -s nullglob
@@ -64,6 +64,9 @@ run fuzz-replay bash tests/run-fuzz-replay.sh build/fuzz/replay_*
 
 pages=(man/*.1)
 [ ${#pages[@]} -gt 0 ] && run man bash tests/lint-man.sh "${pages[@]}"
+# every tool's --help and man page list the same options; make install works from DESTDIR
+run help-vs-man bash tests/help-vs-man.sh
+run install bash tests/static/install.sh
 
 if [ -f tests/integration/run.sh ]; then
 	if [ "$(id -u)" -eq 0 ]; then
@@ -74,7 +77,9 @@ if [ -f tests/integration/run.sh ]; then
 fi
 
 if command -v clang >/dev/null 2>&1; then
-	run fuzz make --no-print-directory fuzz FUZZ_SECONDS="${CI_FUZZ_SECONDS:-10}"
+	# the instrumented library and targets build in parallel; each target then runs
+	# CI_FUZZ_SECONDS (the corpora are replayed in full above)
+	run fuzz make --no-print-directory -j"$(nproc)" fuzz FUZZ_SECONDS="${CI_FUZZ_SECONDS:-5}"
 else
 	skip fuzz "clang is not installed"
 fi

@@ -60,6 +60,8 @@ static cJSON *value_list(const struct aws_field *f, const char *base)
 			v = cJSON_CreateString(s ? s : "");
 		}
 		if (!item || add(item, inner, v) < 0 || add_to_array(arr, item) < 0) {
+			if (!item) /* add() owns v only when it is called */
+				cJSON_Delete(v);
 			cJSON_Delete(item);
 			cJSON_Delete(arr);
 			return NULL;

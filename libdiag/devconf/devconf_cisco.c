@@ -451,7 +451,7 @@ int cisco_ace(struct devconf_model *m, struct cisco_cfg *c, const char *acl,
 	if (!ace_addr(m, l, &i, wildcard, &dk, &dv))
 		return cisco_fail_tok(m, l, start, err,
 				      "access-list: not a destination address or mask");
-	if (!(a = CISCO_PUSH(m, c, ace)))
+	if (!acl || !(a = CISCO_PUSH(m, c, ace))) /* acl: NULL when its copy failed */
 		return cisco_store_fail(m, l->no, c->nace, "access-list lines", err);
 	a->acl = acl;
 	a->line = l->no;

@@ -155,6 +155,15 @@ static cJSON *item(cJSON *a)
 	return o;
 }
 
+/* Appends a string to the array a; a string that cannot be added is freed, not leaked. */
+static void push_str(cJSON *a, const char *s)
+{
+	cJSON *v = cJSON_CreateString(s);
+
+	if (v && !cJSON_AddItemToArray(a, v))
+		cJSON_Delete(v);
+}
+
 static void header(cJSON *o, const uint8_t *spi_i, const uint8_t *spi_r, uint8_t first,
 		   uint8_t version, uint8_t exch, const char *exch_name, uint8_t flags,
 		   uint32_t msgid, uint32_t length, bool natt)
@@ -172,18 +181,18 @@ static void header(cJSON *o, const uint8_t *spi_i, const uint8_t *spi_r, uint8_t
 	f = arr(o, "flag_names");
 	if (version >> 4 == 2) {
 		if (flags & 0x08)
-			cJSON_AddItemToArray(f, cJSON_CreateString("initiator"));
+			push_str(f, "initiator");
 		if (flags & 0x10)
-			cJSON_AddItemToArray(f, cJSON_CreateString("version"));
+			push_str(f, "version");
 		if (flags & 0x20)
-			cJSON_AddItemToArray(f, cJSON_CreateString("response"));
+			push_str(f, "response");
 	} else {
 		if (flags & 0x01)
-			cJSON_AddItemToArray(f, cJSON_CreateString("encryption"));
+			push_str(f, "encryption");
 		if (flags & 0x02)
-			cJSON_AddItemToArray(f, cJSON_CreateString("commit"));
+			push_str(f, "commit");
 		if (flags & 0x04)
-			cJSON_AddItemToArray(f, cJSON_CreateString("authentication"));
+			push_str(f, "authentication");
 	}
 	num(o, "msgid", msgid);
 	num(o, "length", length);

@@ -233,3 +233,77 @@ nmap_port() {
 	ip=$(printf '%s' "$line" | sed -n 's/.*reason_ip="\([^"]*\)".*/\1/p')
 	printf '%s %s%s\n' "$st" "$rs" "${ip:+ $ip}"
 }
+
+# ---- the IKE lab (tests/lab/lab.sh), shared by the tests that use it ---------------------
+LAB="$IT_ROOT/tests/lab/lab.sh"
+LABS=()
+LAB_ECHO_PIDS=()
+
+# lab_unsupported: why the lab cannot run here (root, namespaces, strongSwan, TUN), or
+# nothing (status 0) when it can.
+lab_unsupported() {
+	local t
+	it_unsupported || return 1
+	CHARON=${CHARON:-/usr/lib/ipsec/charon}
+	export CHARON
+	for t in "$CHARON" swanctl python3; do
+		command -v "$t" >/dev/null || { echo "$t missing (scripts/deps.sh test)"; return 1; }
+	done
+	[ -c /dev/net/tun ] || { echo "no /dev/net/tun for kernel-libipsec"; return 1; }
+	return 0
+}
+
+# lab_cleanup: stops echo services and every lab a test started; then it_cleanup.
+lab_cleanup() {
+	local d p
+	for p in "${LAB_ECHO_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for d in "${LABS[@]}"; do
+		[ -f "$d/id" ] && LAB_DIR=$d "$LAB" down >/dev/null 2>&1
+	done
+	it_cleanup
+}
+
+# lab_start NAME [lab.sh up ARGS...]: a fresh lab in $IT_TMP/lab-NAME (the previous one,
+# and its echo service, are taken down first); LAB_DIR is exported.
+lab_start() {
+	local name=$1 p
+	shift
+	for p in "${LAB_ECHO_PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	LAB_ECHO_PIDS=()
+	[ -n "${LAB_DIR:-}" ] && [ -f "$LAB_DIR/id" ] && "$LAB" down >/dev/null 2>&1
+	LAB_DIR="$IT_TMP/lab-$name"
+	LABS+=("$LAB_DIR")
+	export LAB_DIR
+	if ! timeout 60 "$LAB" up "$@" >"$IT_TMP/up-$name" 2>&1; then
+		fail "lab $name up" "$(tail -n 5 "$IT_TMP/up-$name" | tr '\n' ' ')"
+		return 1
+	fi
+}
+
+# lab_echo_server: an HTTP echo service on 203.0.113.1:8080 in the "AWS" namespace that
+# answers with the client's address and a newline, as checkip.amazonaws.com does.
+lab_echo_server() {
+	"$LAB" exec aws python3 -c '
+import http.server
+class H(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        b = (self.client_address[0] + "\n").encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/plain")
+        self.send_header("Content-Length", str(len(b)))
+        self.end_headers()
+        self.wfile.write(b)
+    def log_message(self, *a):
+        pass
+http.server.HTTPServer(("203.0.113.1", 8080), H).serve_forever()
+' >/dev/null 2>&1 &
+	LAB_ECHO_PIDS+=($!)
+	local i
+	for i in $(seq 1 50); do
+		"$LAB" exec cgw python3 -c 'import socket; socket.create_connection(("203.0.113.1", 8080), 1)' \
+			2>/dev/null && return 0
+		sleep 0.1
+	done
+	fail "lab echo service" "did not start"
+	return 1
+}

@@ -44,6 +44,10 @@ PY
 
 "$VD" --demo --json >"$IT_TMP/demo.json"
 validate "vpn-doctor --demo --json" "$IT_TMP/demo.json"
+"$VD" --aws-file testdata/doctor/two-connections.json --only routes,tunnel --json >"$IT_TMP/two.json"
+[ "$(wc -l <"$IT_TMP/two.json")" -eq 2 ] && ok "two VPN connections: one JSON report a line" ||
+	fail "two connections" "$(wc -l <"$IT_TMP/two.json") lines"
+validate "vpn-doctor --json with two connections (NDJSON)" "$IT_TMP/two.json"
 bin/vpn-routes --aws-dir testdata/routes/shadowed-partial --json >"$IT_TMP/routes.json"
 validate "vpn-routes --json" "$IT_TMP/routes.json"
 bin/vpn-logs --json testdata/vpnlogs/catalogue.log >"$IT_TMP/logs.json" 2>/dev/null

@@ -10,72 +10,19 @@
 
 . "$(dirname "$0")/lib.sh"
 
-LAB="$IT_ROOT/tests/lab/lab.sh"
 AWS_IP=203.0.113.1
 VD=${VPN_DOCTOR:-$IT_ROOT/bin/vpn-doctor}
 ROUTES=$IT_ROOT/testdata/routes
 
-if ! why=$(it_unsupported); then
+if ! why=$(lab_unsupported); then
 	skip "test_doctor_lab" "$why"
 	it_finish
 fi
-CHARON=${CHARON:-/usr/lib/ipsec/charon}
-export CHARON
-for t in "$CHARON" swanctl python3; do
-	command -v "$t" >/dev/null || { skip "test_doctor_lab" "$t missing (scripts/deps.sh test)"; it_finish; }
-done
-[ -c /dev/net/tun ] || { skip "test_doctor_lab" "no /dev/net/tun"; it_finish; }
 [ -x "$VD" ] || { skip "test_doctor_lab" "$VD not built (make)"; it_finish; }
-
 it_init
-LABS=()
-ECHO_PIDS=()
-lab_cleanup() {
-	local d p
-	for p in "${ECHO_PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	for d in "${LABS[@]}"; do
-		[ -f "$d/id" ] && LAB_DIR=$d "$LAB" down >/dev/null 2>&1
-	done
-	it_cleanup
-}
 trap lab_cleanup EXIT
 
-echo_server() {
-	"$LAB" exec aws python3 -c '
-import http.server
-class H(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        b = (self.client_address[0] + "\n").encode()
-        self.send_response(200); self.send_header("Content-Length", str(len(b)))
-        self.end_headers(); self.wfile.write(b)
-    def log_message(self, *a): pass
-http.server.HTTPServer(("203.0.113.1", 8080), H).serve_forever()
-' >/dev/null 2>&1 &
-	ECHO_PIDS+=($!)
-	local i
-	for i in $(seq 1 50); do
-		"$LAB" exec cgw python3 -c 'import socket; socket.create_connection(("203.0.113.1", 8080), 1)' \
-			2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
-lab() {
-	local name=$1; shift
-	local p
-	for p in "${ECHO_PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	ECHO_PIDS=()
-	[ -n "${LAB_DIR:-}" ] && [ -f "$LAB_DIR/id" ] && "$LAB" down >/dev/null 2>&1
-	LAB_DIR="$IT_TMP/lab-$name"
-	LABS+=("$LAB_DIR")
-	export LAB_DIR
-	if ! timeout 60 "$LAB" up "$@" >"$IT_TMP/up-$name" 2>&1; then
-		fail "lab $name up" "$(tail -n 5 "$IT_TMP/up-$name" | tr '\n' ' ')"
-		return 1
-	fi
-	echo_server || { fail "lab $name" "echo service did not start"; return 1; }
-}
 
 # config NAME [KEY=VALUE...]: the gateway's swanctl.conf with the scenario's changes:
 # proposals, esp, start (start_action), children ("one" or "two" subnet pairs)
@@ -182,7 +129,7 @@ print([(f["check"],f["status"],f["summary"][:90]) for f in r["findings"] if f["s
 	fi
 }
 
-if lab direct; then
+if lab_start direct && lab_echo_server; then
 	config healthy
 	doctor healthy ok
 	expect healthy 0 none "healthy lab"
@@ -236,7 +183,7 @@ if lab direct; then
 	fi
 fi
 
-if lab nat --nat; then
+if lab_start nat --nat && lab_echo_server; then
 	"$LAB" exec nat ip addr add 198.51.100.20/24 dev out0
 	"$LAB" exec nat iptables -t nat -I POSTROUTING 1 -o out0 -j SNAT --to-source 198.51.100.20
 	config natwrong

@@ -16,77 +16,18 @@
 
 . "$(dirname "$0")/lib.sh"
 
-LAB="$IT_ROOT/tests/lab/lab.sh"
 AWS_IP=203.0.113.1
 VS=${VPN_SRCIP:-$IT_ROOT/bin/vpn-srcip}
 
-if ! why=$(it_unsupported); then
+if ! why=$(lab_unsupported); then
 	skip "test_srcip_lab" "$why"
 	it_finish
 fi
-CHARON=${CHARON:-/usr/lib/ipsec/charon}
-export CHARON
-for t in "$CHARON" swanctl python3; do
-	command -v "$t" >/dev/null || { skip "test_srcip_lab" "$t missing (scripts/deps.sh test)"; it_finish; }
-done
-[ -c /dev/net/tun ] || { skip "test_srcip_lab" "no /dev/net/tun"; it_finish; }
 [ -x "$VS" ] || { skip "test_srcip_lab" "$VS not built (make)"; it_finish; }
-
 it_init
-LABS=()
-ECHO_PIDS=()
-lab_cleanup() {
-	local d p
-	for p in "${ECHO_PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	for d in "${LABS[@]}"; do
-		[ -f "$d/id" ] && LAB_DIR=$d "$LAB" down >/dev/null 2>&1
-	done
-	it_cleanup
-}
 trap lab_cleanup EXIT
 
-# An HTTP echo service in the aws namespace: the client's address and a newline, as
-# checkip.amazonaws.com answers.
-echo_server() {
-	"$LAB" exec aws python3 -c '
-import http.server
-class H(http.server.BaseHTTPRequestHandler):
-    def do_GET(self):
-        b = (self.client_address[0] + "\n").encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(b)))
-        self.end_headers()
-        self.wfile.write(b)
-    def log_message(self, *a):
-        pass
-http.server.HTTPServer(("203.0.113.1", 8080), H).serve_forever()
-' >/dev/null 2>&1 &
-	ECHO_PIDS+=($!)
-	local i
-	for i in $(seq 1 50); do
-		"$LAB" exec cgw python3 -c 'import socket; socket.create_connection(("203.0.113.1", 8080), 1)' \
-			2>/dev/null && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
-lab() {
-	local name=$1; shift
-	local p
-	for p in "${ECHO_PIDS[@]}"; do kill "$p" 2>/dev/null; done
-	ECHO_PIDS=()
-	[ -n "${LAB_DIR:-}" ] && [ -f "$LAB_DIR/id" ] && "$LAB" down >/dev/null 2>&1
-	LAB_DIR="$IT_TMP/lab-$name"
-	LABS+=("$LAB_DIR")
-	export LAB_DIR
-	if ! timeout 60 "$LAB" up "$@" >"$IT_TMP/up-$name" 2>&1; then
-		fail "lab $name up" "$(tail -n 5 "$IT_TMP/up-$name" | tr '\n' ' ')"
-		return 1
-	fi
-	echo_server || { fail "lab $name" "echo service did not start"; return 1; }
-}
 
 # srcip NAME [USER]: vpn-srcip from cgw, JSON in $IT_TMP/NAME.json, status in $RC
 srcip() {
@@ -119,7 +60,7 @@ PY
 	fi
 }
 
-if lab direct; then
+if lab_start direct && lab_echo_server; then
 	srcip direct
 	check direct 0 '
 m = f("srcip.match")[0]
@@ -134,7 +75,7 @@ assert c["evidence"]["ike_out"] >= 1 and c["evidence"]["ike_in"] >= 1, c' \
 		"no NAT: match without NAT, from all four kinds of evidence"
 fi
 
-if lab nat --nat; then
+if lab_start nat --nat && lab_echo_server; then
 	srcip nat
 	check nat 0 '
 m = f("srcip.match")[0]
