@@ -76,6 +76,13 @@ if [ -f tests/integration/run.sh ]; then
 	fi
 fi
 
+# the static executable, built and run as nobody in a busybox chroot (needs root)
+if [ "$(id -u)" -eq 0 ]; then
+	run static env VPN_DOCTOR_STATIC_TEST=1 bash tests/static/run.sh
+else
+	skip static "needs root for the chroot and the namespace"
+fi
+
 if command -v clang >/dev/null 2>&1; then
 	# the instrumented library and targets build in parallel; each target then runs
 	# CI_FUZZ_SECONDS (the corpora are replayed in full above)
