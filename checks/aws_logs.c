@@ -1,4 +1,5 @@
 #include "checks/aws_logs.h"
+#include "libdiag/redact.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -124,9 +125,22 @@ static bool is_up(enum vpnlog_state s)
 }
 
 /* dst gets at most len-1 bytes of src (never half a UTF-8 character), "" for NULL. */
+/* A log message for a report: control characters scrubbed, then anything that looks like
+ * a key after a secret word hidden by the one redaction routine (libdiag/redact.h): an
+ * unclassified line may quote a pre-shared key. */
 static void copy(char *dst, size_t len, const char *src)
 {
+	size_t n = 0;
+	char *red;
+
 	vpnlog_scrub(src ? src : "", dst, len);
+	red = redact_text(NULL, REDACT_PROSE, dst, strlen(dst), &n);
+	if (!red) {
+		snprintf(dst, len, "%s", REDACTED); /* no memory: say nothing rather than leak */
+		return;
+	}
+	snprintf(dst, len, "%s", red);
+	free(red);
 }
 
 static bool same_tunnel(const struct tunnel *t, const char *ip, const char *vpn)

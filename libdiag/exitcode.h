@@ -13,6 +13,7 @@ enum diag_exit {
 	DIAG_EXIT_UNAVAILABLE = 69, /* EX_UNAVAILABLE: a service or facility is missing */
 	DIAG_EXIT_SOFTWARE = 70,    /* EX_SOFTWARE: internal error (out of memory, a bug) */
 	DIAG_EXIT_OSERR = 71,       /* EX_OSERR: the system refused (fd limit, socket) */
+	DIAG_EXIT_CANTCREAT = 73,   /* EX_CANTCREAT: an output file cannot be created */
 	DIAG_EXIT_NOPERM = 77,      /* EX_NOPERM: needs a privilege it does not have */
 };
 
