@@ -427,61 +427,25 @@ static int dec_payload(struct ike_v2_msg *m, struct ike_payload *pl, size_t at,
 	}
 }
 
-/* The payload chain (RFC 7296 3.2) with the rules of ike_walk_chain in ike_wire.c: a
- * length below the 4-byte header is refused before anything else, each body is bounded by
- * a child cursor, at most IKE_PAYLOADS_MAX payloads. One rule is IKEv2's own, which is why
- * this walker is not the shared one: an SK or SKF payload is the last, and its Next Payload
- * names the first payload inside the encryption (RFC 7296 3.14, RFC 7383 2.5), not one
- * after it. Returns 0, or -1 with err naming the payload and its offset. */
-static int walk_chain(struct cursor *c, uint8_t first, struct ike_v2_msg *m,
-		      struct diag_error *err)
+/* One payload of the chain (ike_walk_chain applies the rules: a length below the header
+ * refused first, bodies bounded by child cursors, at most IKE_PAYLOADS_MAX). IKEv2's own
+ * rule: an SK or SKF payload is the last, and its Next Payload names the first payload
+ * inside the encryption (RFC 7296 3.14, RFC 7383 2.5), not one after it. */
+static int chain_payload(void *ctx, struct ike_payload *pl, struct diag_error *err)
 {
-	uint8_t next = first;
+	struct ike_v2_msg *m = ctx;
+	struct ike_v2_payload *info = &m->pl[m->npayloads];
 
-	while (next != 0) {
-		struct ike_payload pl;
-		struct ike_v2_payload *info;
-		uint8_t np = 0;
-		uint16_t len = 0;
-		size_t at = cur_pos(c), left;
-		char where[64];
-
-		snprintf(where, sizeof(where), "IKEv2 payload %zu (offset %zu)",
-			 m->npayloads + 1, at);
-		if (m->npayloads >= IKE_PAYLOADS_MAX)
-			return diag_fail(err, DIAG_EXIT_DATAERR, where,
-					 "more than %d payloads", IKE_PAYLOADS_MAX);
-		memset(&pl, 0, sizeof(pl));
-		pl.type = next;
-		cur_u8(c, &np);
-		cur_u8(c, &pl.flags);
-		cur_be16(c, &len);
-		if (!cur_ok(c))
-			return diag_fail(err, DIAG_EXIT_DATAERR, where,
-					 "type %u: truncated payload header", (unsigned)next);
-		/* Before anything else: a length below the header would never advance. */
-		if (len < 4)
-			return diag_fail(err, DIAG_EXIT_DATAERR, where,
-					 "type %u: length %u is below the 4-byte header",
-					 (unsigned)next, (unsigned)len);
-		left = cur_remaining(c) + 4;
-		if (!cur_sub(c, (size_t)len - 4, &pl.body))
-			return diag_fail(err, DIAG_EXIT_DATAERR, where,
-					 "type %u: length %u passes the end (%zu bytes left)",
-					 (unsigned)next, (unsigned)len, (size_t)left);
-		info = &m->pl[m->npayloads];
-		info->type = next;
-		info->next = np;
-		info->flags = pl.flags;
-		info->length = len;
-		info->idx = -1;
-		if (dec_payload(m, &pl, at, err))
-			return -1;
-		if (next == IKE2_PL_SK || next == IKE2_PL_SKF) {
-			m->sk_first = np;
-			break;
-		}
-		next = np;
+	info->type = pl->type;
+	info->next = pl->next;
+	info->flags = pl->flags;
+	info->length = pl->length;
+	info->idx = -1;
+	if (dec_payload(m, pl, pl->offset, err))
+		return -1;
+	if (pl->type == IKE2_PL_SK || pl->type == IKE2_PL_SKF) {
+		m->sk_first = pl->next;
+		return 1;
 	}
 	return 0;
 }
@@ -519,7 +483,7 @@ int ike_v2_decode(const uint8_t *buf, size_t len, bool natt, struct ike_v2_msg *
 				 "length %u does not match the %zu bytes received",
 				 (unsigned)m->length, cur_remaining(&c) + 28);
 	cur_sub(&c, m->length - 28, &msg);
-	if (walk_chain(&msg, m->first_payload, m, err) < 0)
+	if (ike_walk_chain(&msg, m->first_payload, "IKEv2", chain_payload, m, err) < 0)
 		return -1;
 	if (cur_remaining(&msg) > 0)
 		return diag_fail(err, DIAG_EXIT_DATAERR, "IKEv2 message",

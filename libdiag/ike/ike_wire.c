@@ -319,11 +319,16 @@ int ike_walk_chain(struct cursor *c, uint8_t first, const char *what, ike_payloa
 		if (count >= IKE_PAYLOADS_MAX)
 			return diag_fail(err, DIAG_EXIT_DATAERR, where,
 					 "more than %d payloads", IKE_PAYLOADS_MAX);
+		int rc;
+
 		memset(&pl, 0, sizeof(pl));
 		pl.type = next;
+		pl.offset = at;
 		cur_u8(c, &np);
 		cur_u8(c, &pl.flags);
 		cur_be16(c, &len);
+		pl.next = np;
+		pl.length = len;
 		if (!cur_ok(c))
 			return diag_fail(err, DIAG_EXIT_DATAERR, where,
 					 "type %u: truncated payload header", (unsigned)next);
@@ -338,8 +343,10 @@ int ike_walk_chain(struct cursor *c, uint8_t first, const char *what, ike_payloa
 					 "type %u: length %u passes the end (%zu bytes left)",
 					 (unsigned)next, (unsigned)len, left);
 		count++;
-		if (fn(ctx, &pl, err))
+		if ((rc = fn(ctx, &pl, err)) < 0)
 			return -1;
+		if (rc > 0)
+			break;
 		next = np;
 	}
 	return count;

@@ -78,7 +78,10 @@ int ike_natd_hash(const uint8_t spi_i[8], const uint8_t spi_r[8], const uint8_t 
  * (after its 4-byte generic header). */
 struct ike_payload {
 	uint8_t type;
+	uint8_t next;          /* its Next Payload field */
 	uint8_t flags;
+	uint16_t length;       /* its Length field */
+	size_t offset;         /* where its generic header starts */
 	struct cursor body;
 };
 
@@ -87,8 +90,10 @@ typedef int (*ike_payload_fn)(void *ctx, struct ike_payload *pl, struct diag_err
 /* Walks a chain of generic payloads starting with type first over c: for each, checks the
  * length field is at least 4 before anything else, bounds the body by a child cursor, and
  * calls fn. More than IKE_PAYLOADS_MAX payloads, a length below 4, or a length past the end
- * is an error naming the payload's index and byte offset (DIAG_EXIT_DATAERR). Returns the
- * number of payloads, or -1. what names the message for errors ("IKEv2 message"). */
+ * is an error naming the payload's index and byte offset (DIAG_EXIT_DATAERR). fn returns
+ * 0 to go on, 1 to end the chain there (IKEv2's SK payload: its Next Payload names what
+ * is inside the encryption), -1 on error. Returns the number of payloads, or -1. what
+ * names the message for errors ("IKEv2"). */
 int ike_walk_chain(struct cursor *c, uint8_t first, const char *what, ike_payload_fn fn,
 		   void *ctx, struct diag_error *err);
 
