@@ -204,3 +204,46 @@ clean:
 # ---- static build and shell completion (issue 10): see mk/static.mk ----------------
 include mk/static.mk
 
+# ---- sanitizers, valgrind, allocation failures (issue 11) ----------------------------
+# make check-asan   unit tests, fuzz-corpus replay, golden tests and allocation-failure
+#                   runs with -fsanitize=address,undefined in build-asan/ and bin-asan/
+#                   (the normal build/ and bin/ are untouched): tests/hardening/check-asan.sh
+# make check-valgrind   valgrind memcheck over every golden case (bin/):
+#                   tests/hardening/valgrind-golden.sh
+# make check-allocfail  only the allocation-failure runs (ASan build)
+ASAN_B      := build-asan
+ASAN_BIN    := bin-asan
+ASAN_CC     ?= gcc
+ASAN_FLAGS  := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+               -fno-sanitize-recover=undefined
+ASAN_MAKE    = $(MAKE) --no-print-directory B=$(ASAN_B) CC=$(ASAN_CC) \
+               CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined"
+AF_WRAP     := -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
+.PHONY: check-valgrind check-allocfail asan-build
+
+# Inside the sub-make B is build-asan, so these link the sanitized objects.
+$(ASAN_BIN)/vpn-doctor: $(CMD_OBJ) $(DEMO_OBJ) $(LIBDIAG)
+	@mkdir -p $(ASAN_BIN)
+	$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $(CMD_OBJ) $(DEMO_OBJ) $(LIBDIAG) $(LDLIBS)
+	for t in $(TOOLS); do ln -sf vpn-doctor $(ASAN_BIN)/$$t; done
+
+$(B)/hardening/allocfail: tests/hardening/allocfail.c $(LIBDIAG)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(ALL_LDFLAGS) $(AF_WRAP) -o $@ $< $(LIBDIAG) $(LDLIBS)
+
+asan-build:
+	@$(ASAN_MAKE) $(UNIT_SRC:tests/unit/%.c=$(ASAN_B)/tests/%) \
+		$(FUZZ_SRC:fuzz/%.c=$(ASAN_B)/fuzz/replay_%) $(ASAN_BIN)/vpn-doctor \
+		$(ASAN_B)/hardening/allocfail
+
+check-asan: deps-test
+	@$(MAKE) --no-print-directory asan-build
+	@tests/hardening/check-asan.sh
+
+check-allocfail:
+	@$(MAKE) --no-print-directory asan-build
+	@tests/hardening/allocfail.sh
+
+check-valgrind: deps-test
+	@$(MAKE) --no-print-directory all
+	@tests/hardening/valgrind-golden.sh

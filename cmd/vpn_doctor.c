@@ -20,6 +20,7 @@
 #include "cmd/aws_input.h"
 #include "cmd/cli.h"
 #include "cmd/doctor.h"
+#include "cmd/privdrop.h"
 #include "cmd/tools.h"
 #include "libdiag/devconf/devconf.h"
 #include "libdiag/report.h"
@@ -32,7 +33,8 @@ enum {
 	OPT_VPN_ID = 256, OPT_CONFIG, OPT_FORMAT, OPT_LOGS, OPT_TARGETS, OPT_CGW, OPT_PEER,
 	OPT_PUBLIC_IP, OPT_ECHO, OPT_NO_ECHO, OPT_CAPTURE, OPT_SECONDS, OPT_PCAP, OPT_NO_IKE,
 	OPT_VPC, OPT_CLUSTER, OPT_REMOTE, OPT_MTU_TARGET, OPT_NATT, OPT_JSON, OPT_MARKDOWN, OPT_BUNDLE, OPT_ONLY, OPT_SKIP,
-	OPT_TIMEOUT, OPT_DEMO, OPT_LIST, OPT_HELP, OPT_VERSION, OPT_AWS_BASE = 512,
+	OPT_TIMEOUT, OPT_DEMO, OPT_LIST, OPT_HELP, OPT_VERSION, OPT_USER, OPT_DEADLINE,
+	OPT_AWS_BASE = 512,
 };
 
 static const struct cli_opt options[] = {
@@ -64,6 +66,9 @@ static const struct cli_opt options[] = {
 	{OPT_ONLY, 0, "only", "IDS", "run only these checks (comma-separated; --list)"},
 	{OPT_SKIP, 0, "skip", "IDS", "do not run these checks"},
 	{OPT_TIMEOUT, 0, "check-timeout", "SECONDS", "time limit of each check (default 120)"},
+	{OPT_USER, 0, "user", "NAME", "started as root, run as this user (default nobody; "
+				       "root: keep root)"},
+	{OPT_DEADLINE, 0, "deadline", "SECONDS", "stop the whole run after SECONDS"},
 	{OPT_DEMO, 0, "demo", NULL, "the built-in scenario: no AWS access needed"},
 	{OPT_LIST, 0, "list", NULL, "list the checks and what each needs"},
 	{OPT_HELP, 'h', "help", NULL, "this help"},
@@ -71,6 +76,10 @@ static const struct cli_opt options[] = {
 	{0, 0, NULL, NULL, NULL},
 };
 
+
+/* --user and --deadline (issue 11): file-level, so struct doctor_cmd stays as it is */
+static const char *opt_user = PRIVDROP_DEFAULT_USER;
+static unsigned opt_deadline;
 
 static int handle_option(void *ctx, int id, const char *arg)
 {
@@ -134,6 +143,12 @@ static int handle_option(void *ctx, int id, const char *arg)
 		if ((rc = cli_integer(TOOL, flag, arg, 1, 3600, "seconds", &n)) != 0)
 			return rc;
 		c->timeout_s = (unsigned)n;
+		break;
+	case OPT_USER: opt_user = arg; break;
+	case OPT_DEADLINE:
+		if ((rc = cli_integer(TOOL, flag, arg, 1, 86400, "seconds", &n)) != 0)
+			return rc;
+		opt_deadline = (unsigned)n;
 		break;
 	case OPT_DEMO: c->demo = true; break;
 	case OPT_LIST: c->list = true; break;
@@ -234,27 +249,41 @@ static void progress(const char *what)
 static void run_checks(const struct doctor_cmd *c, const struct check_ctx *ctx,
 		       struct report *rep)
 {
-	static struct job jobs[64];
-	pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-	pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+	/* One block per run, on the heap: a check that overruns keeps its thread, and that
+	 * thread keeps pointing at its job, the mutex and the condition variable, so the
+	 * block is freed only when every thread has been joined (else left to exit). */
+	struct run_block {
+		pthread_mutex_t mu;
+		pthread_cond_t cv;
+		struct job jobs[64];
+	} *rb = calloc(1, sizeof *rb);
+	struct job *jobs;
 	size_t n = check_table_len < 64 ? check_table_len : 64;
 	struct timespec deadline;
 	unsigned limit = c->timeout_s ? c->timeout_s : 120;
+	bool overran = false;
+
+	if (!rb) {
+		rep->oom = true;
+		return;
+	}
+	pthread_mutex_init(&rb->mu, NULL);
+	pthread_cond_init(&rb->cv, NULL);
+	jobs = rb->jobs;
 
 	for (size_t i = 0; i < n; i++) {
 		struct job *j = &jobs[i];
 
-		memset(j, 0, sizeof *j);
 		j->check = check_table[i];
 		j->ctx = ctx;
-		j->mu = &mu;
-		j->cv = &cv;
+		j->mu = &rb->mu;
+		j->cv = &rb->cv;
 		if ((c->only && !in_list(c->only, j->check->id)) ||
 		    (c->skip && in_list(c->skip, j->check->id)))
 			continue;
 		if (not_ready(j->check, ctx))
 			continue;
-		/* only a started job owns a report (jobs[] is reused per connection) */
+		/* only a started job owns a report */
 		report_init(&j->rep, TOOL, VPN_DOCTOR_VERSION);
 		if (pthread_create(&j->th, NULL, job_main, j) == 0)
 			j->started = true;
@@ -264,20 +293,20 @@ static void run_checks(const struct doctor_cmd *c, const struct check_ctx *ctx,
 	progress("running checks");
 	clock_gettime(CLOCK_REALTIME, &deadline);
 	deadline.tv_sec += limit;
-	pthread_mutex_lock(&mu);
+	pthread_mutex_lock(&rb->mu);
 	for (;;) {
 		bool all = true;
 
 		for (size_t i = 0; i < n; i++)
 			if (jobs[i].started && !jobs[i].done)
 				all = false;
-		if (all || pthread_cond_timedwait(&cv, &mu, &deadline) == ETIMEDOUT)
+		if (all || pthread_cond_timedwait(&rb->cv, &rb->mu, &deadline) == ETIMEDOUT)
 			break;
 	}
 	for (size_t i = 0; i < n; i++)
 		if (jobs[i].started && !jobs[i].done)
-			jobs[i].timed_out = true;
-	pthread_mutex_unlock(&mu);
+			jobs[i].timed_out = overran = true;
+	pthread_mutex_unlock(&rb->mu);
 	progress("");
 	if (isatty(STDERR_FILENO))
 		fputs("\r\033[K", stderr);
@@ -322,6 +351,11 @@ static void run_checks(const struct doctor_cmd *c, const struct check_ctx *ctx,
 		if (j->rep.oom)
 			rep->oom = true;
 		report_free(&j->rep);
+	}
+	if (!overran) {
+		pthread_cond_destroy(&rb->cv);
+		pthread_mutex_destroy(&rb->mu);
+		free(rb);
 	}
 }
 
@@ -604,6 +638,26 @@ out:
 	return rc;
 }
 
+/* Arms --deadline, then, started as root, becomes --user before any input is read,
+ * keeping only the network capabilities when the run sends or captures packets. --bundle
+ * keeps root for now: the bundle is written (and the system state it holds read) at the
+ * end, by code that cannot yet be handed a file opened before the drop. Returns 0, -1
+ * (VPN_DOCTOR_DEBUG_PRIVS=exit: stop with status 0) or an exit status. */
+static int least_privilege(const struct doctor_cmd *c)
+{
+	bool net = c->so.capture_iface || c->ntargets || c->so.npeers || c->mtu.target ||
+		   c->so.cgw_ip;
+	char msg[200];
+
+	if (opt_deadline)
+		deadline_arm(TOOL, opt_deadline);
+	if (!c->bundle && privdrop(opt_user, net, msg, sizeof msg) != 0) {
+		fprintf(stderr, "%s: %s\n", TOOL, msg);
+		return DIAG_EXIT_NOPERM;
+	}
+	return privdrop_debug(TOOL) ? -1 : 0;
+}
+
 int vpn_doctor_main(int argc, char **argv)
 {
 	struct doctor_cmd c;
@@ -643,6 +697,8 @@ int vpn_doctor_main(int argc, char **argv)
 	if ((c.only && (rc = check_ids(c.only, "--only"))) ||
 	    (c.skip && (rc = check_ids(c.skip, "--skip"))))
 		return rc;
+	if ((rc = least_privilege(&c)) != 0)
+		return rc == -1 ? DIAG_EXIT_PASS : rc;
 	if (c.demo)
 		return doctor_demo(&c);
 	if (!aws_input_given(&c.aws) && !c.config && !c.logs && !c.ntargets && !c.so.npeers &&

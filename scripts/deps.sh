@@ -13,7 +13,7 @@ demo_pkgs=("${build_pkgs[@]}" ncat iptables iproute2)
 test_pkgs=("${build_pkgs[@]}" libcmocka-dev clang libclang-rt-14-dev nmap ncat
 	netcat-openbsd busybox iptables iproute2 mandoc procps time jq python3-botocore openssl
 	strongswan-charon strongswan-swanctl libcharon-extra-plugins libstrongswan-standard-plugins
-	ike-scan tshark python3-jsonschema python3-markdown)
+	ike-scan tshark python3-jsonschema python3-markdown valgrind)
 
 # make static and tests/static/run.sh: apt-get source (dpkg-dev) for libcurl and cJSON, the
 # static archives (libc6-dev, libssl-dev, libpcap-dev and libdbus-1-dev, libnet1-dev,

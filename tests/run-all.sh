@@ -83,6 +83,17 @@ else
 	skip static "needs root for the chroot and the namespace"
 fi
 
+# Hardening (issue 11): the sanitizer build's tests and the allocation-failure runs (about
+# 2 minutes with the build), valgrind over a few golden cases, one per tool (make
+# check-valgrind runs them all: about 4 minutes), privilege drop, secrets audit.
+run asan bash tests/hardening/check-asan.sh --build
+run valgrind bash tests/hardening/valgrind-golden.sh aws-dir-json aws-cgw-xml-warning \
+	ike-decode-pcap-lab-direct-json ike-read-ss-v2-accepted routes-ok-json \
+	ike-check-generic-aws ike-check-xml-mistakes srcip-pcap-nat policy-all-lab-two-pairs \
+	policy-devconf-panos-running-config doctor-demo-json targets-file json-open
+[ -f tests/hardening/privdrop.sh ] && run privdrop bash tests/hardening/privdrop.sh
+[ -f tests/hardening/secrets.sh ] && run secrets bash tests/hardening/secrets.sh
+
 if command -v clang >/dev/null 2>&1; then
 	# the instrumented library and targets build in parallel; each target then runs
 	# CI_FUZZ_SECONDS (the corpora are replayed in full above)

@@ -14,10 +14,13 @@
 # Last line: "golden: N passed, N failed". Needs root and ip netns (else: skipped).
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# GOLDEN_BIN: the directory of executables put first in PATH (default bin/); the
+# sanitizer and valgrind runs (tests/hardening/) point it at wrappers.
+BIN=${GOLDEN_BIN:-$ROOT/bin}
 LIST=$ROOT/tests/golden/TESTLIST
 DATA=$ROOT/testdata/golden
 NS="vdt-it-$$-golden"
-T=20
+T=${GOLDEN_TIMEOUT:-20}
 pass=0 failed=0 updated=0
 
 if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then
@@ -25,8 +28,8 @@ if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then
 	echo "golden: 0 passed, 0 failed, 1 skipped"
 	exit 0
 fi
-if [ ! -x "$ROOT/bin/vpn-probe" ]; then
-	echo "golden: $ROOT/bin/vpn-probe missing (run make)"
+if [ ! -x "$BIN/vpn-probe" ]; then
+	echo "golden: $BIN/vpn-probe missing (run make)"
 	echo "golden: 0 passed, 1 failed"
 	exit 1
 fi
@@ -80,7 +83,7 @@ normalise() {
 # run_case NAME CMD -> the actual output document on stdout
 run_case() {
 	local o=$tmp/$1
-	(cd "$ROOT" && ip netns exec "$NS" env -i PATH="$ROOT/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
+	(cd "$ROOT" && ip netns exec "$NS" env -i PATH="$BIN:/usr/sbin:/usr/bin:/sbin:/bin" \
 		TZ=UTC LC_ALL=C timeout "$T" sh -c "$2" >"$o.out" 2>"$o.err" </dev/null)
 	local rc=$?
 	echo "# stdout"

@@ -74,6 +74,8 @@ it_init() {
 	trap it_cleanup EXIT
 	trap 'exit 130' INT TERM
 	IT_TMP=$(mktemp -d /tmp/vdt-it.XXXXXX)
+	# readable by everyone: vpn-doctor started as root reads its inputs as nobody
+	chmod 755 "$IT_TMP"
 }
 
 # Tracks a background pid for the EXIT trap.
