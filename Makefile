@@ -57,7 +57,7 @@ OBJ_vpn-logs  := $(B)/cmd/aws_logs_cmd.o
 OBJ_vpn-ike   := $(B)/cmd/vpn_ike.o $(B)/cmd/ike_decode.o $(B)/cmd/ike_enum_print.o $(B)/cmd/ike_check.o \
                  $(B)/cmd/aws_input.o
 OBJ_vpn-routes := $(B)/cmd/vpn_routes.o $(B)/cmd/aws_input.o
-OBJ_vpn-srcip := $(B)/cmd/vpn_srcip.o $(B)/cmd/aws_input.o
+OBJ_vpn-srcip := $(B)/cmd/vpn_srcip.o $(B)/cmd/aws_input.o $(B)/cmd/srcip_cli.o
 OBJ_vpn-mtu   := $(B)/cmd/mtu_cmd.o
 OBJ_vpn-policy := $(B)/cmd/vpn_policy.o $(B)/cmd/aws_input.o
 MAIN_vpn-probe := vpn_probe_main

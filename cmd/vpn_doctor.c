@@ -20,6 +20,7 @@
 #include "cmd/aws_input.h"
 #include "cmd/cli.h"
 #include "cmd/doctor.h"
+#include "cmd/srcip_cli.h"
 #include "cmd/privdrop.h"
 #include "cmd/tools.h"
 #include "libdiag/devconf/devconf.h"
@@ -30,11 +31,10 @@ static const char *const TOOL = "vpn-doctor";
 #define MODEL_LIMIT ((size_t)1 << 30)
 
 enum {
-	OPT_VPN_ID = 256, OPT_CONFIG, OPT_FORMAT, OPT_LOGS, OPT_TARGETS, OPT_CGW, OPT_PEER,
-	OPT_PUBLIC_IP, OPT_ECHO, OPT_NO_ECHO, OPT_CAPTURE, OPT_SECONDS, OPT_PCAP, OPT_NO_IKE,
+	OPT_VPN_ID = 256, OPT_CONFIG, OPT_FORMAT, OPT_LOGS, OPT_TARGETS,
 	OPT_VPC, OPT_CLUSTER, OPT_REMOTE, OPT_MTU_TARGET, OPT_NATT, OPT_JSON, OPT_MARKDOWN, OPT_BUNDLE, OPT_ONLY, OPT_SKIP,
 	OPT_TIMEOUT, OPT_DEMO, OPT_LIST, OPT_HELP, OPT_VERSION, OPT_USER, OPT_DEADLINE,
-	OPT_AWS_BASE = 512,
+	OPT_AWS_BASE = 512, OPT_SRCIP_BASE = 640,
 };
 
 static const struct cli_opt options[] = {
@@ -44,16 +44,7 @@ static const struct cli_opt options[] = {
 	{OPT_FORMAT, 0, "format", "F", "its format, when detection is not wanted"},
 	{OPT_LOGS, 0, "vpn-logs", "FILE", "the tunnel activity log (JSON lines)"},
 	{OPT_TARGETS, 0, "targets", "CIDR:PORTS", "probe these across the tunnel (repeatable)"},
-	{OPT_CGW, 0, "cgw-ip", "IP", "the registered customer gateway address"},
-	{OPT_PEER, 0, "peer", "IP", "an AWS tunnel outside address (repeatable)"},
-	{OPT_PUBLIC_IP, 0, "public-ip", "IP", "the public address the gateway's traffic leaves "
-					      "with, when known"},
-	{OPT_ECHO, 0, "echo-url", "URL", "address echo service"},
-	{OPT_NO_ECHO, 0, "no-echo", NULL, "do not ask an echo service"},
-	{OPT_CAPTURE, 0, "capture", "IFACE", "capture IKE and ESP while probing"},
-	{OPT_SECONDS, 0, "seconds", "N", "how long to capture (default 5)"},
-	{OPT_PCAP, 0, "pcap", "FILE", "a capture file"},
-	{OPT_NO_IKE, 0, "no-ike", NULL, "send no IKE probe"},
+	SRCIP_CLI_OPTS(OPT_SRCIP_BASE),
 	{OPT_VPC, 0, "vpc-id", "ID", "the cluster's VPC"},
 	{OPT_CLUSTER, 0, "cluster", "INFRA_ID", "find the VPC by the cluster's tag"},
 	{OPT_REMOTE, 0, "remote-cidr", "CIDR", "an on-premises network (repeatable)"},
@@ -91,6 +82,8 @@ static int handle_option(void *ctx, int id, const char *arg)
 	cli_flag_name(options, id, flag);
 	if (id >= OPT_AWS_BASE && id < OPT_AWS_BASE + AWS_IN_COUNT)
 		return aws_input_option(&c->aws, TOOL, id - OPT_AWS_BASE, arg);
+	if (id >= OPT_SRCIP_BASE && id < OPT_SRCIP_BASE + SRCIP_CLI_COUNT)
+		return srcip_cli_option(&c->so, TOOL, flag, id - OPT_SRCIP_BASE, arg);
 	switch (id) {
 	case OPT_VPN_ID: c->vpn_id = arg; c->aws.lo.vpn_connection_id = arg; break;
 	case OPT_CONFIG: c->config = arg; break;
@@ -108,23 +101,6 @@ static int handle_option(void *ctx, int id, const char *arg)
 					       flag, arg);
 		c->targets[c->ntargets++] = arg;
 		break;
-	case OPT_CGW: c->so.cgw_ip = arg; break;
-	case OPT_PEER:
-		if (c->so.npeers == SRCIP_MAX_PEERS)
-			return cli_usage_error(TOOL, "%s: at most %d", flag, SRCIP_MAX_PEERS);
-		c->so.peers[c->so.npeers++] = arg;
-		break;
-	case OPT_PUBLIC_IP: c->so.public_ip = arg; break;
-	case OPT_ECHO: c->so.echo_url = arg; break;
-	case OPT_NO_ECHO: c->so.no_echo = true; break;
-	case OPT_CAPTURE: c->so.capture_iface = arg; break;
-	case OPT_SECONDS:
-		if ((rc = cli_integer(TOOL, flag, arg, 1, 600, "seconds", &n)) != 0)
-			return rc;
-		c->so.capture_seconds = (unsigned)n;
-		break;
-	case OPT_PCAP: c->so.pcap_file = arg; break;
-	case OPT_NO_IKE: c->so.no_ike = true; break;
 	case OPT_VPC: c->ro.vpc_id = arg; break;
 	case OPT_CLUSTER: c->ro.cluster = arg; break;
 	case OPT_REMOTE:

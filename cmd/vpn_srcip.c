@@ -14,6 +14,7 @@
 #include "libdiag/srcip/srcip.h"
 #include "cmd/aws_input.h"
 #include "cmd/cli.h"
+#include "cmd/srcip_cli.h"
 #include "cmd/tools.h"
 #include "libdiag/report.h"
 
@@ -22,26 +23,14 @@ static const char *const TOOL = "vpn-srcip";
 #define MODEL_LIMIT ((size_t)1 << 30)
 
 enum {
-	OPT_CGW = 256, OPT_PEER, OPT_ECHO, OPT_NO_ECHO, OPT_ECHO_CACERT, OPT_CAPTURE, OPT_SECONDS,
-	OPT_PCAP, OPT_SAVE_PCAP, OPT_NO_IKE, OPT_PROPOSAL, OPT_PORT, OPT_VPN_ID, OPT_JSON, OPT_MARKDOWN,
-	OPT_WAIT, OPT_HELP, OPT_VERSION, OPT_AWS_BASE = 512,
+	OPT_ECHO_CACERT = 256, OPT_SAVE_PCAP, OPT_PROPOSAL, OPT_PORT, OPT_VPN_ID, OPT_JSON,
+	OPT_MARKDOWN, OPT_WAIT, OPT_HELP, OPT_VERSION, OPT_AWS_BASE = 512, OPT_SRCIP_BASE = 640,
 };
 
 static const struct cli_opt options[] = {
-	{OPT_CGW, 0, "cgw-ip", "IP", "the registered customer gateway address (default: from "
-				    "the AWS evidence)"},
-	{OPT_PEER, 0, "peer", "IP", "an AWS tunnel outside address (repeatable; default: from "
-				    "the AWS evidence)"},
-	{OPT_ECHO, 0, "echo-url", "URL", "address echo service (default "
-					 "https://checkip.amazonaws.com)"},
-	{OPT_NO_ECHO, 0, "no-echo", NULL, "do not ask an echo service"},
+	SRCIP_CLI_OPTS(OPT_SRCIP_BASE),
 	{OPT_ECHO_CACERT, 0, "echo-cacert", "FILE", "CA bundle for an https echo service"},
-	{OPT_CAPTURE, 0, "capture", "IFACE", "capture IKE and ESP on IFACE while probing (needs "
-					     "CAP_NET_RAW)"},
-	{OPT_SECONDS, 0, "seconds", "N", "how long to capture (default 5)"},
-	{OPT_PCAP, 0, "pcap", "FILE", "read a capture file instead"},
 	{OPT_SAVE_PCAP, 0, "save-pcap", "FILE", "with --capture: keep what was captured"},
-	{OPT_NO_IKE, 0, "no-ike", NULL, "send no IKE probe"},
 	{OPT_PROPOSAL, 0, "proposal", "STR", "the probe's proposal (default: every AWS phase 1 "
 					     "value)"},
 	{OPT_PORT, 0, "port", "PORT", "the probe's port: 500 (default) or 4500"},
@@ -72,25 +61,11 @@ static int handle_option(void *ctx, int id, const char *arg)
 	cli_flag_name(options, id, flag);
 	if (id >= OPT_AWS_BASE && id < OPT_AWS_BASE + AWS_IN_COUNT)
 		return aws_input_option(&c->aws, TOOL, id - OPT_AWS_BASE, arg);
+	if (id >= OPT_SRCIP_BASE && id < OPT_SRCIP_BASE + SRCIP_CLI_COUNT)
+		return srcip_cli_option(&c->so, TOOL, flag, id - OPT_SRCIP_BASE, arg);
 	switch (id) {
-	case OPT_CGW: c->so.cgw_ip = arg; break;
-	case OPT_PEER:
-		if (c->so.npeers == SRCIP_MAX_PEERS)
-			return cli_usage_error(TOOL, "%s: at most %d", flag, SRCIP_MAX_PEERS);
-		c->so.peers[c->so.npeers++] = arg;
-		break;
-	case OPT_ECHO: c->so.echo_url = arg; break;
-	case OPT_NO_ECHO: c->so.no_echo = true; break;
 	case OPT_ECHO_CACERT: c->so.cacert = arg; break;
-	case OPT_CAPTURE: c->so.capture_iface = arg; break;
-	case OPT_SECONDS:
-		if ((rc = cli_integer(TOOL, flag, arg, 1, 600, "seconds", &n)) != 0)
-			return rc;
-		c->so.capture_seconds = (unsigned)n;
-		break;
-	case OPT_PCAP: c->so.pcap_file = arg; break;
 	case OPT_SAVE_PCAP: c->so.save_pcap = arg; break;
-	case OPT_NO_IKE: c->so.no_ike = true; break;
 	case OPT_PROPOSAL: c->so.proposal = arg; break;
 	case OPT_PORT:
 		if ((rc = cli_integer(TOOL, flag, arg, 1, 65535, "port", &n)) != 0)
