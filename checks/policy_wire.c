@@ -17,6 +17,7 @@
 #include "libdiag/aws/model.h"
 #include "libdiag/cursor.h"
 #include "libdiag/ike/ike_pcap.h"
+#include "libdiag/preopen.h"
 
 #define MAX_PAIRS 256
 #define MAX_SPIS 64   /* per direction */
@@ -249,15 +250,17 @@ int policy_wire_capture(struct policy_wire *w, const char *ifname, double second
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	struct bpf_program prog;
 	struct timespec start, now;
-	pcap_t *pc = pcap_create(ifname, ebuf);
-	int rc, lt, fd = -1;
+	pcap_t *pc = preopen_take_capture(ifname); /* opened before a privilege drop */
+	int rc = 0, lt, fd = -1;
 
-	if (!pc)
-		return diag_fail(err, DIAG_EXIT_OSERR, ifname, "%s", ebuf);
-	pcap_set_snaplen(pc, 2048);
-	pcap_set_timeout(pc, 100);
-	pcap_set_immediate_mode(pc, 1);
-	rc = pcap_activate(pc);
+	if (!pc) {
+		if (!(pc = pcap_create(ifname, ebuf)))
+			return diag_fail(err, DIAG_EXIT_OSERR, ifname, "%s", ebuf);
+		pcap_set_snaplen(pc, 2048);
+		pcap_set_timeout(pc, 100);
+		pcap_set_immediate_mode(pc, 1);
+		rc = pcap_activate(pc);
+	}
 	if (rc < 0) {
 		enum diag_exit code = rc == PCAP_ERROR_PERM_DENIED ? DIAG_EXIT_NOPERM
 				    : rc == PCAP_ERROR_NO_SUCH_DEVICE ? DIAG_EXIT_NOINPUT

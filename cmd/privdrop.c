@@ -55,18 +55,18 @@ static bool numeric_id(const char *s, uid_t *out)
 	return true;
 }
 
-int privdrop(const char *user, bool keep_net, char *msg, size_t len)
+bool privdrop_will_drop(const char *user)
 {
-	const unsigned long long net = 1ULL << CAP_NET_RAW | 1ULL << CAP_NET_ADMIN |
-				       1ULL << CAP_NET_BIND_SERVICE;
-	unsigned long long want = keep_net ? net : 0;
+	return (getuid() == 0 || geteuid() == 0) && user && strcmp(user, "root") != 0;
+}
+
+int privdrop(const char *user, char *msg, size_t len)
+{
 	uid_t ru, eu, su, uid = 0;
 	gid_t rg, eg, sg, gid = 0, groups[2];
 	struct passwd *pw;
 
-	if (getuid() != 0 && geteuid() != 0)
-		return 0;
-	if (!user || strcmp(user, "root") == 0)
+	if (!privdrop_will_drop(user))
 		return 0;
 	errno = 0;
 	if ((pw = getpwnam(user)) != NULL) {
@@ -85,28 +85,24 @@ int privdrop(const char *user, bool keep_net, char *msg, size_t len)
 		snprintf(msg, len, "--user %.64s: has user id 0", user);
 		return -1;
 	}
-	if (keep_net && prctl(PR_SET_KEEPCAPS, 1L, 0L, 0L, 0L) != 0) {
-		snprintf(msg, len, "keeping capabilities: %s", strerror(errno));
-		return -1;
-	}
 	if (setgroups(1, &gid) != 0 || setresgid(gid, gid, gid) != 0 ||
 	    setresuid(uid, uid, uid) != 0) {
 		snprintf(msg, len, "becoming %.64s: %s", user, strerror(errno));
 		return -1;
 	}
-	if (keep_net)
-		(void)prctl(PR_SET_KEEPCAPS, 0L, 0L, 0L, 0L);
-	if (caps_set(want) != 0) {
+	/* setresuid from root to another user clears the permitted set already (no
+	 * KEEPCAPS); clearing it here too makes the outcome not depend on securebits */
+	if (caps_set(0) != 0) {
 		snprintf(msg, len, "setting capabilities: %s", strerror(errno));
 		return -1;
 	}
 	(void)prctl(PR_SET_NO_NEW_PRIVS, 1L, 0L, 0L, 0L);
-	/* verify: every id changed, one group, root cannot come back, no other capability */
+	/* verify: every id changed, one group, root cannot come back, no capability */
 	if (getresuid(&ru, &eu, &su) != 0 || getresgid(&rg, &eg, &sg) != 0 ||
 	    ru != uid || eu != uid || su != uid || rg != gid ||
 	    eg != gid || sg != gid || getgroups(2, groups) != 1 ||
 	    groups[0] != gid || setuid(0) == 0 || seteuid(0) == 0 ||
-	    caps_effective() != want) {
+	    caps_effective() != 0) {
 		snprintf(msg, len, "becoming %.64s: the change did not hold", user);
 		return -1;
 	}

@@ -1,6 +1,7 @@
-/* Least privilege for vpn-doctor: started as root, it becomes an unprivileged user before
- * it reads any input (--user, default nobody), keeping only the network capabilities a
- * run that sends or captures needs; and --deadline bounds the whole run. */
+/* Least privilege for vpn-doctor: started as root, it opens what needs privilege
+ * (libdiag/preopen.h, the bundle's file) and then becomes an unprivileged user with no
+ * capability before it reads any input (--user, default nobody); and --deadline bounds the
+ * whole run. */
 #ifndef CMD_PRIVDROP_H
 #define CMD_PRIVDROP_H
 
@@ -13,11 +14,14 @@
  * id with the same group id, or the default "nobody" as 65534:65534 when the image has no
  * passwd entry for it): setgroups to the user's
  * primary group alone, set the real, effective and saved group and user ids, and check
- * that they all changed and that root cannot be regained. keep_net keeps CAP_NET_RAW,
- * CAP_NET_ADMIN and CAP_NET_BIND_SERVICE (capture, raw ICMP, netlink XFRM, IKE from port
- * 500) and nothing else; otherwise no capability is left. Sets no_new_privs either way.
- * Returns 0 (dropped, or nothing to drop), or -1 with msg ("why") filled. */
-int privdrop(const char *user, bool keep_net, char *msg, size_t len);
+ * that they all changed, that root cannot be regained and that no capability is left.
+ * Sets no_new_privs. Returns 0 (dropped, or nothing to drop), or -1 with msg ("why")
+ * filled. */
+int privdrop(const char *user, char *msg, size_t len);
+
+/* Would privdrop(user, ...) change anything: the real or effective user is root and user
+ * is not "root"? */
+bool privdrop_will_drop(const char *user);
 
 /* VPN_DOCTOR_DEBUG_PRIVS set: writes the Uid, Gid, Groups and CapEff lines of
  * /proc/self/status to stderr as "tool: privileges: ..."; returns true when its value is

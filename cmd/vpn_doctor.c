@@ -9,6 +9,7 @@
  * cannot be read (a device configuration, AWS evidence), 70 out of memory. */
 #include <errno.h>
 #include <pthread.h>
+#include <sys/socket.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "cmd/srcip_cli.h"
 #include "cmd/privdrop.h"
 #include "cmd/tools.h"
+#include "libdiag/preopen.h"
 #include "libdiag/devconf/devconf.h"
 #include "libdiag/report.h"
 
@@ -614,20 +616,29 @@ out:
 	return rc;
 }
 
-/* Arms --deadline, then, started as root, becomes --user before any input is read,
- * keeping only the network capabilities when the run sends or captures packets. --bundle
- * keeps root for now: the bundle is written (and the system state it holds read) at the
- * end, by code that cannot yet be handed a file opened before the drop. Returns 0, -1
+/* Started as root: opens what needs privilege first (the live capture, raw ICMP sockets
+ * for the path-MTU probe, and with --bundle the bundle's file and the kernel's IPsec
+ * state, kept by a parent that does nothing but publish the bundle), then becomes --user
+ * with no capability left before any input is read. A handle that cannot be opened here
+ * is not an error here: the check that wanted it tries again and reports why it cannot.
+ * --deadline is armed after the fork, in the process that runs the checks. Returns 0, -1
  * (VPN_DOCTOR_DEBUG_PRIVS=exit: stop with status 0) or an exit status. */
 static int least_privilege(const struct doctor_cmd *c)
 {
-	bool net = c->so.capture_iface || c->ntargets || c->so.npeers || c->mtu.target ||
-		   c->so.cgw_ip;
+	bool icmp = (c->mtu.target || c->ntargets) && c->mtu.method != PMTU_UDP && !c->mtu.port;
 	char msg[200];
 
+	if (privdrop_will_drop(opt_user)) {
+		if (c->so.capture_iface)
+			(void)preopen_capture(c->so.capture_iface, NULL);
+		if (icmp) {
+			(void)preopen_icmp_raw(AF_INET, NULL);
+			(void)preopen_icmp_raw(AF_INET6, NULL);
+		}
+	}
 	if (opt_deadline)
 		deadline_arm(TOOL, opt_deadline);
-	if (!c->bundle && privdrop(opt_user, net, msg, sizeof msg) != 0) {
+	if (!c->bundle && privdrop(opt_user, msg, sizeof msg) != 0) { /* --bundle: next commit */
 		fprintf(stderr, "%s: %s\n", TOOL, msg);
 		return DIAG_EXIT_NOPERM;
 	}
@@ -675,10 +686,14 @@ int vpn_doctor_main(int argc, char **argv)
 		return rc;
 	if ((rc = least_privilege(&c)) != 0)
 		return rc == -1 ? DIAG_EXIT_PASS : rc;
-	if (c.demo)
-		return doctor_demo(&c);
-	if (!aws_input_given(&c.aws) && !c.config && !c.logs && !c.ntargets && !c.so.npeers &&
-	    !c.so.pcap_file)
-		doctor_discover(&c);
-	return doctor_run(&c);
+	if (c.demo) {
+		rc = doctor_demo(&c);
+	} else {
+		if (!aws_input_given(&c.aws) && !c.config && !c.logs && !c.ntargets &&
+		    !c.so.npeers && !c.so.pcap_file)
+			doctor_discover(&c);
+		rc = doctor_run(&c);
+	}
+	preopen_release();
+	return rc;
 }

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "libdiag/cursor.h"
+#include "libdiag/preopen.h"
 
 #define PMTU_MAX_SIZE 9216  /* jumbo frames; AWS tunnels are far below */
 #define MIN_V4 68           /* RFC 791: every link carries 68 */
@@ -212,7 +213,9 @@ static int open_icmp(struct prober *p)
 	if (fd >= 0)
 		return fd;
 	saved = errno;
-	fd = socket(p->family, SOCK_RAW | SOCK_CLOEXEC, proto);
+	fd = preopen_take_icmp_raw(p->family); /* opened before a privilege drop */
+	if (fd < 0)
+		fd = socket(p->family, SOCK_RAW | SOCK_CLOEXEC, proto);
 	if (fd >= 0) {
 		p->raw = true;
 		p->ident = (uint16_t)(getpid() ^ (uint16_t)(uintptr_t)p);

@@ -1,6 +1,7 @@
 /* Evidence 3, live: libpcap on an interface, read by a thread while the caller probes, so
  * the capture sees the probes' own requests and whatever comes back. Opening needs
  * CAP_NET_RAW; without it the caller is told so and goes on with the other evidence. */
+#include "libdiag/preopen.h"
 #include "libdiag/srcip/srcip.h"
 
 #include <pthread.h>
@@ -32,14 +33,18 @@ int srcip_live_open(const char *iface, struct srcip_live **out, struct diag_erro
 	*out = NULL;
 	if (!(l = calloc(1, sizeof *l)))
 		return diag_fail(err, DIAG_EXIT_SOFTWARE, "capture", "out of memory");
-	if (!(l->pc = pcap_create(iface, eb))) {
+	/* opened before the privilege drop (libdiag/preopen.h), else now */
+	if ((l->pc = preopen_take_capture(iface)) != NULL) {
+		rc = 0;
+	} else if (!(l->pc = pcap_create(iface, eb))) {
 		free(l);
 		return diag_fail(err, DIAG_EXIT_OSERR, iface, "%s", eb);
+	} else {
+		pcap_set_snaplen(l->pc, 65535);
+		pcap_set_timeout(l->pc, 100);
+		pcap_set_immediate_mode(l->pc, 1);
+		rc = pcap_activate(l->pc);
 	}
-	pcap_set_snaplen(l->pc, 65535);
-	pcap_set_timeout(l->pc, 100);
-	pcap_set_immediate_mode(l->pc, 1);
-	rc = pcap_activate(l->pc);
 	if (rc == PCAP_ERROR_PERM_DENIED || rc == PCAP_ERROR_PROMISC_PERM_DENIED) {
 		pcap_close(l->pc);
 		free(l);

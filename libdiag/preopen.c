@@ -1,0 +1,128 @@
+/* The table of handles opened before the privilege drop (see preopen.h). */
+#include <errno.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "libdiag/preopen.h"
+
+enum preopen_kind { PREOPEN_NONE, PREOPEN_CAPTURE, PREOPEN_ICMP_RAW };
+
+struct preopened {
+	enum preopen_kind kind;
+	char iface[64];  /* PREOPEN_CAPTURE */
+	pcap_t *capture; /* PREOPEN_CAPTURE */
+	int family, fd;  /* PREOPEN_ICMP_RAW */
+};
+
+static struct preopened table[PREOPEN_MAX];
+static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Stores h in a free slot. Returns false when the table is full. */
+static bool keep(const struct preopened *h)
+{
+	bool kept = false;
+
+	pthread_mutex_lock(&table_lock);
+	for (size_t i = 0; i < PREOPEN_MAX && !kept; i++)
+		if (table[i].kind == PREOPEN_NONE) {
+			table[i] = *h;
+			kept = true;
+		}
+	pthread_mutex_unlock(&table_lock);
+	return kept;
+}
+
+int preopen_capture(const char *iface, struct diag_error *err)
+{
+	char eb[PCAP_ERRBUF_SIZE] = "";
+	struct preopened h = {.kind = PREOPEN_CAPTURE, .fd = -1};
+	int rc;
+
+	if (!iface || strlen(iface) >= sizeof h.iface)
+		return diag_fail(err, DIAG_EXIT_USAGE, "--capture", "no such interface name");
+	if (!(h.capture = pcap_create(iface, eb)))
+		return diag_fail(err, DIAG_EXIT_OSERR, iface, "%s", eb);
+	/* the same settings the takers would choose (srcip/capture_live.c, policy_wire.c) */
+	pcap_set_snaplen(h.capture, 65535);
+	pcap_set_timeout(h.capture, 100);
+	pcap_set_immediate_mode(h.capture, 1);
+	rc = pcap_activate(h.capture);
+	if (rc < 0) {
+		diag_fail(err, rc == PCAP_ERROR_PERM_DENIED ? DIAG_EXIT_NOPERM : DIAG_EXIT_OSERR,
+			  iface, "%s", pcap_geterr(h.capture));
+		pcap_close(h.capture);
+		return -1;
+	}
+	strcpy(h.iface, iface);
+	if (!keep(&h)) {
+		pcap_close(h.capture);
+		return diag_fail(err, DIAG_EXIT_SOFTWARE, iface, "more than %d handles opened",
+				 PREOPEN_MAX);
+	}
+	return 0;
+}
+
+pcap_t *preopen_take_capture(const char *iface)
+{
+	pcap_t *pc = NULL;
+
+	pthread_mutex_lock(&table_lock);
+	for (size_t i = 0; i < PREOPEN_MAX && !pc; i++)
+		if (table[i].kind == PREOPEN_CAPTURE && iface && strcmp(table[i].iface, iface) == 0) {
+			pc = table[i].capture;
+			memset(&table[i], 0, sizeof table[i]);
+		}
+	pthread_mutex_unlock(&table_lock);
+	return pc;
+}
+
+int preopen_icmp_raw(int family, struct diag_error *err)
+{
+	struct preopened h = {.kind = PREOPEN_ICMP_RAW, .family = family};
+
+	if (family != AF_INET && family != AF_INET6)
+		return diag_fail(err, DIAG_EXIT_SOFTWARE, "icmp", "address family %d", family);
+	h.fd = socket(family, SOCK_RAW | SOCK_CLOEXEC,
+		      family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6);
+	if (h.fd < 0)
+		return diag_fail(err, errno == EPERM || errno == EACCES ? DIAG_EXIT_NOPERM
+									: DIAG_EXIT_OSERR,
+				 "icmp", "raw socket: %s", strerror(errno));
+	if (!keep(&h)) {
+		close(h.fd);
+		return diag_fail(err, DIAG_EXIT_SOFTWARE, "icmp", "more than %d handles opened",
+				 PREOPEN_MAX);
+	}
+	return 0;
+}
+
+int preopen_take_icmp_raw(int family)
+{
+	int fd = -1;
+
+	pthread_mutex_lock(&table_lock);
+	for (size_t i = 0; i < PREOPEN_MAX && fd < 0; i++)
+		if (table[i].kind == PREOPEN_ICMP_RAW && table[i].family == family) {
+			fd = table[i].fd;
+			memset(&table[i], 0, sizeof table[i]);
+		}
+	pthread_mutex_unlock(&table_lock);
+	return fd;
+}
+
+void preopen_release(void)
+{
+	pthread_mutex_lock(&table_lock);
+	for (size_t i = 0; i < PREOPEN_MAX; i++) {
+		if (table[i].kind == PREOPEN_CAPTURE)
+			pcap_close(table[i].capture);
+		else if (table[i].kind == PREOPEN_ICMP_RAW)
+			close(table[i].fd);
+		memset(&table[i], 0, sizeof table[i]);
+	}
+	pthread_mutex_unlock(&table_lock);
+}

@@ -1,0 +1,36 @@
+/* Handles opened while the process still holds privilege, for the code that needs them
+ * after the privileges are gone: vpn-doctor, started as root, opens the live capture and
+ * the raw ICMP socket it will need, then becomes an unprivileged user with no capability
+ * left (OpenBSD's "open first, then drop", without a second process). The code that would
+ * open such a handle itself asks here first and takes it; each handle is taken once.
+ * Nothing is parsed here: a capture handle is activated with no filter, and its taker sets
+ * the filter it wants (libpcap drains what arrived before the filter). Thread-safe: the
+ * checks take their handles from their own threads. */
+#ifndef LIBDIAG_PREOPEN_H
+#define LIBDIAG_PREOPEN_H
+
+#include <pcap/pcap.h>
+
+#include "libdiag/error.h"
+
+#define PREOPEN_MAX 8
+
+/* Activates a live capture on iface (snaplen 65535, 100 ms timeout, immediate mode) and
+ * keeps it for preopen_take_capture. Returns 0, or -1 with err filled (the caller goes on:
+ * the taker then opens its own and reports the failure where it belongs). */
+int preopen_capture(const char *iface, struct diag_error *err);
+
+/* The capture kept for iface, now the caller's to close; NULL when there is none. */
+pcap_t *preopen_take_capture(const char *iface);
+
+/* Opens a raw ICMP (family AF_INET) or ICMPv6 (AF_INET6) socket and keeps it. Returns 0,
+ * or -1 with err filled. */
+int preopen_icmp_raw(int family, struct diag_error *err);
+
+/* The raw ICMP socket kept for family, now the caller's to close; -1 when there is none. */
+int preopen_take_icmp_raw(int family);
+
+/* Closes every handle nobody took. */
+void preopen_release(void);
+
+#endif
