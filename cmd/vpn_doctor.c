@@ -25,6 +25,7 @@
 #include "cmd/privdrop.h"
 #include "cmd/tools.h"
 #include "libdiag/preopen.h"
+#include "libdiag/aws/creds.h"
 #include "libdiag/devconf/devconf.h"
 #include "libdiag/report.h"
 
@@ -616,8 +617,15 @@ out:
 	return rc;
 }
 
+/* No input at all: the run looks at what the environment offers (doctor_discover). */
+static bool discovering(const struct doctor_cmd *c)
+{
+	return !c->demo && !aws_input_given(&c->aws) && !c->config && !c->logs && !c->ntargets &&
+	       !c->so.npeers && !c->so.pcap_file;
+}
+
 /* Started as root: opens what needs privilege first (the live capture, raw ICMP sockets
- * for the path-MTU probe, and with --bundle the bundle's file and the kernel's IPsec
+ * for the path-MTU probe, the AWS credential files --live may read, and with --bundle the bundle's file and the kernel's IPsec
  * state, kept by a parent that does nothing but publish the bundle), then becomes --user
  * with no capability left before any input is read. A handle that cannot be opened here
  * is not an error here: the check that wanted it tries again and reports why it cannot.
@@ -634,6 +642,13 @@ static int least_privilege(const struct doctor_cmd *c)
 		if (icmp) {
 			(void)preopen_icmp_raw(AF_INET, NULL);
 			(void)preopen_icmp_raw(AF_INET6, NULL);
+		}
+		if (c->aws.live || discovering(c)) {
+			char paths[3][AWS_CREDS_PATH_MAX];
+			size_t n = aws_creds_files(paths, 3);
+
+			for (size_t i = 0; i < n; i++)
+				(void)preopen_file(paths[i], NULL);
 		}
 	}
 	if (opt_deadline)
@@ -689,8 +704,7 @@ int vpn_doctor_main(int argc, char **argv)
 	if (c.demo) {
 		rc = doctor_demo(&c);
 	} else {
-		if (!aws_input_given(&c.aws) && !c.config && !c.logs && !c.ntargets &&
-		    !c.so.npeers && !c.so.pcap_file)
+		if (discovering(&c))
 			doctor_discover(&c);
 		rc = doctor_run(&c);
 	}

@@ -1,21 +1,25 @@
 /* The table of handles opened before the privilege drop (see preopen.h). */
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "libdiag/preopen.h"
 
-enum preopen_kind { PREOPEN_NONE, PREOPEN_CAPTURE, PREOPEN_ICMP_RAW };
+enum preopen_kind { PREOPEN_NONE, PREOPEN_CAPTURE, PREOPEN_ICMP_RAW, PREOPEN_FILE,
+		    PREOPEN_MISSING };
 
 struct preopened {
 	enum preopen_kind kind;
 	char iface[64];  /* PREOPEN_CAPTURE */
 	pcap_t *capture; /* PREOPEN_CAPTURE */
-	int family, fd;  /* PREOPEN_ICMP_RAW */
+	int family, fd;  /* PREOPEN_ICMP_RAW; fd also PREOPEN_FILE */
+	char *path;      /* PREOPEN_FILE, PREOPEN_MISSING */
 };
 
 static struct preopened table[PREOPEN_MAX];
@@ -114,14 +118,59 @@ int preopen_take_icmp_raw(int family)
 	return fd;
 }
 
+int preopen_file(const char *path, struct diag_error *err)
+{
+	struct preopened h = {.kind = PREOPEN_FILE};
+
+	if (!path || !*path)
+		return diag_fail(err, DIAG_EXIT_SOFTWARE, "file", "no path");
+	h.fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (h.fd < 0 && errno != ENOENT)
+		return diag_fail(err, DIAG_EXIT_OSERR, path, "%s", strerror(errno));
+	if (h.fd < 0)
+		h.kind = PREOPEN_MISSING;
+	if (!(h.path = strdup(path)) || !keep(&h)) {
+		free(h.path);
+		if (h.fd >= 0)
+			close(h.fd);
+		return diag_fail(err, DIAG_EXIT_SOFTWARE, path, "more than %d handles opened",
+				 PREOPEN_MAX);
+	}
+	return 0;
+}
+
+int preopen_take_file(const char *path)
+{
+	int fd = -1, e = 0;
+
+	pthread_mutex_lock(&table_lock);
+	for (size_t i = 0; i < PREOPEN_MAX && path; i++)
+		if (table[i].kind == PREOPEN_MISSING && strcmp(table[i].path, path) == 0) {
+			e = ENOENT;
+			break;
+		} else if (table[i].kind == PREOPEN_FILE && strcmp(table[i].path, path) == 0) {
+			fd = fcntl(table[i].fd, F_DUPFD_CLOEXEC, 0);
+			if (fd >= 0 && lseek(fd, 0, SEEK_SET) < 0) {
+				close(fd);
+				fd = -1;
+			}
+			e = fd < 0 ? errno : 0;
+			break;
+		}
+	pthread_mutex_unlock(&table_lock);
+	errno = e;
+	return fd;
+}
+
 void preopen_release(void)
 {
 	pthread_mutex_lock(&table_lock);
 	for (size_t i = 0; i < PREOPEN_MAX; i++) {
 		if (table[i].kind == PREOPEN_CAPTURE)
 			pcap_close(table[i].capture);
-		else if (table[i].kind == PREOPEN_ICMP_RAW)
+		else if (table[i].kind == PREOPEN_ICMP_RAW || table[i].kind == PREOPEN_FILE)
 			close(table[i].fd);
+		free(table[i].path);
 		memset(&table[i], 0, sizeof table[i]);
 	}
 	pthread_mutex_unlock(&table_lock);

@@ -3,7 +3,7 @@
  * the raw ICMP socket it will need, then becomes an unprivileged user with no capability
  * left (OpenBSD's "open first, then drop", without a second process). The code that would
  * open such a handle itself asks here first and takes it; each handle is taken once.
- * Nothing is parsed here: a capture handle is activated with no filter, and its taker sets
+ * A file is kept too, for a reader that runs after the drop. Nothing is parsed here: a capture handle is activated with no filter, and its taker sets
  * the filter it wants (libpcap drains what arrived before the filter). Thread-safe: the
  * checks take their handles from their own threads. */
 #ifndef LIBDIAG_PREOPEN_H
@@ -29,6 +29,18 @@ int preopen_icmp_raw(int family, struct diag_error *err);
 
 /* The raw ICMP socket kept for family, now the caller's to close; -1 when there is none. */
 int preopen_take_icmp_raw(int family);
+
+/* Opens path read-only and keeps it: a file only root may read (root's ~/.aws/credentials
+ * for --live). A missing file is kept as missing: after the drop its directory may not be
+ * searchable, and "Permission denied" would then stand for "absent". Returns 0 (opened, or
+ * kept as missing), or -1 with err filled. */
+int preopen_file(const char *path, struct diag_error *err);
+
+/* A descriptor reading the file kept for path from its start, the caller's to close; -1
+ * when none is kept (errno ENOENT: it was missing before the drop; 0: not asked for). Each call gives a new descriptor (dup, rewound), so a file read twice
+ * can be taken twice; the descriptors share one offset, so readers of one file must not
+ * overlap. */
+int preopen_take_file(const char *path);
 
 /* Closes every handle nobody took. */
 void preopen_release(void);

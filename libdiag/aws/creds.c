@@ -15,12 +15,14 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 #include <expat.h>
 #include <openssl/crypto.h>
 
 #include "libdiag/http.h"
+#include "libdiag/preopen.h"
 
 #define CREDS_FILE_MAX ((size_t)1 << 20)     /* a shared file or an answer */
 #define CREDS_TOKEN_FILE_MAX ((size_t)64 << 10)
@@ -125,15 +127,19 @@ static void format_time(long long t, char *out, size_t len)
  * buffer, 0 when the file does not exist, -1 with errno (EFBIG when too large). */
 static int read_file(const char *path, size_t max, char **out, size_t *out_len)
 {
-	FILE *fp = fopen(path, "rb");
+	int kept = preopen_take_file(path); /* opened before a privilege drop */
+	FILE *fp = kept >= 0 ? fdopen(kept, "rb") : errno == ENOENT ? NULL : fopen(path, "rb");
 	char *buf;
 	size_t n = 0, got;
 	struct stat st;
 
 	*out = NULL;
 	*out_len = 0;
-	if (!fp)
+	if (!fp) {
+		if (kept >= 0)
+			close(kept);
 		return errno == ENOENT ? 0 : -1;
+	}
 	if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
 		fclose(fp);
 		errno = EISDIR;
@@ -585,6 +591,26 @@ static int shared_file_path(bool config, char *path, size_t plen, char *disp, si
 	snprintf(path, plen, "%s/%s", home, def);
 	snprintf(disp, dlen, "~/%s", def);
 	return 0;
+}
+
+size_t aws_creds_files(char (*paths)[AWS_CREDS_PATH_MAX], size_t max)
+{
+	const char *token = env_nonempty("AWS_WEB_IDENTITY_TOKEN_FILE");
+	const char *home = env_nonempty("HOME");
+	char disp[AWS_CREDS_PATH_MAX];
+	size_t n = 0;
+
+	for (int config = 0; config < 2 && n < max; config++)
+		if (shared_file_path(config, paths[n], sizeof paths[n], disp, sizeof disp) == 0)
+			n++;
+	if (token && n < max) {
+		if (token[0] == '~' && token[1] == '/' && home)
+			snprintf(paths[n], sizeof paths[n], "%s/%s", home, token + 2);
+		else
+			snprintf(paths[n], sizeof paths[n], "%s", token);
+		n++;
+	}
+	return n;
 }
 
 /* Reads one shared file into p. Returns 0 (also for a missing file), -1 with err. */

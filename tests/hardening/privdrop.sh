@@ -104,6 +104,33 @@ else
 	fail "started as nobody: MTU" "method ${method:-none}"
 fi
 
+# --live as root: root's ~/.aws (mode 0700) is opened before the drop, so the credentials
+# are found and the request is signed and sent (to a closed loopback port: exit 69);
+# started as nobody, the same run cannot even look into the directory.
+mkdir -p "$tmp/roothome/.aws"
+chmod 0700 "$tmp/roothome" "$tmp/roothome/.aws"
+printf '[vdt]\naws_access_key_id = AKIAVDTPRIVDROP00001\naws_secret_access_key = VdtPrivdrop/Secret+abc\n' \
+	>"$tmp/roothome/.aws/credentials"
+chmod 0600 "$tmp/roothome/.aws/credentials"
+live=(--live --profile vdt --region us-east-1 --endpoint-url http://127.0.0.1:9/ --only routes)
+err=$(env -i PATH=/usr/bin:/bin HOME="$tmp/roothome" AWS_EC2_METADATA_DISABLED=true \
+	VPN_DOCTOR_DEBUG_PRIVS=1 timeout 60 "$VD" "${live[@]}" 2>&1 >/dev/null)
+rc=$?
+uid=$(field Uid <<<"$err")
+if [ "$rc" = 69 ] && [ "$uid" = "$nobody $nobody $nobody $nobody" ] &&
+	grep -q '^vpn-doctor: ec2:DescribeVpnConnections: 127.0.0.1: Failed to connect' <<<"$err" &&
+	! grep -q 'VdtPrivdrop' <<<"$err"; then
+	ok "--live as root: root-only ~/.aws/credentials opened before the drop, request sent as uid $nobody"
+else
+	fail "--live as root" "exit $rc: $(grep -v privileges: <<<"$err" | head -2 | tr '\n' ' ')"
+fi
+err=$(setpriv --reuid="$nobody" --regid="$nogroup" --clear-groups env -i PATH=/usr/bin:/bin \
+	HOME="$tmp/roothome" AWS_EC2_METADATA_DISABLED=true timeout 60 "$VD" "${live[@]}" 2>&1 >/dev/null)
+rc=$?
+[ "$rc" = 66 ] && [ "$err" = "vpn-doctor: ~/.aws/config: Permission denied" ] &&
+	ok "--live started as nobody: ~/.aws cannot be read (exit 66)" ||
+	fail "--live started as nobody" "exit $rc: $err"
+
 uid=$(privs --user root --demo | field Uid)
 [ "$uid" = "0 0 0 0" ] && ok "--user root keeps root" || fail "--user root" "Uid $uid"
 
