@@ -37,5 +37,14 @@ void doctor_discover(struct doctor_cmd *c);
  * an exit status after a one-line error. */
 int doctor_bundle(const char *out, const char *text, const char *json, const char *md,
 		  const struct doctor_cmd *c, const char *tool);
+/* --bundle in a run that will drop privileges (privdrop_will_drop): called while still
+ * root, before the drop. Creates the bundle's temporary file beside OUT and reads what only
+ * root may (the kernel's IPsec policies and SAs), then forks. The parent keeps root only
+ * to publish the bundle: it waits, renames the temporary file over OUT when the child said
+ * the bundle is complete (else removes it) and exits with the child's status; it parses
+ * nothing. The child returns 0 and goes on to drop privileges and run; doctor_bundle then
+ * writes into the file opened here. Returns 0 (in the child), or an exit status after a
+ * one-line error (nothing forked). */
+int doctor_bundle_prepare(const struct doctor_cmd *c, const char *tool);
 
 #endif

@@ -51,8 +51,11 @@ int doctor_demo(struct doctor_cmd *c)
 	}
 	/* inside the directory the files are named as in the scenario, so the report reads
 	 * the same on every run and machine */
-	cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (cwd < 0 || chdir(dir) < 0) {
+	/* Started as root in a directory only root may enter (/root), the run, now nobody,
+	 * cannot open it: then it does not come back to it, which nothing after the run
+	 * needs (a relative --bundle OUT is resolved through $PWD). */
+	cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (chdir(dir) < 0) {
 		fprintf(stderr, "%s: --demo: %s: %s\n", TOOL, dir, strerror(errno));
 		if (cwd >= 0)
 			close(cwd);
@@ -90,9 +93,12 @@ int doctor_demo(struct doctor_cmd *c)
 out:
 	for (size_t i = 0; i < demo_nfiles && i < 8; i++)
 		unlink(paths[i]);
-	if (fchdir(cwd) < 0)
-		fprintf(stderr, "%s: --demo: cannot return to the directory it started in\n", TOOL);
-	close(cwd);
+	if (cwd >= 0) {
+		if (fchdir(cwd) < 0)
+			fprintf(stderr, "%s: --demo: cannot return to the directory it started "
+					"in\n", TOOL);
+		close(cwd);
+	}
 	rmdir(dir);
 	return rc;
 }

@@ -635,6 +635,7 @@ static int least_privilege(const struct doctor_cmd *c)
 {
 	bool icmp = (c->mtu.target || c->ntargets) && c->mtu.method != PMTU_UDP && !c->mtu.port;
 	char msg[200];
+	int rc;
 
 	if (privdrop_will_drop(opt_user)) {
 		if (c->so.capture_iface)
@@ -650,10 +651,12 @@ static int least_privilege(const struct doctor_cmd *c)
 			for (size_t i = 0; i < n; i++)
 				(void)preopen_file(paths[i], NULL);
 		}
+		if (c->bundle && (rc = doctor_bundle_prepare(c, TOOL)) != 0)
+			return rc;
 	}
 	if (opt_deadline)
 		deadline_arm(TOOL, opt_deadline);
-	if (!c->bundle && privdrop(opt_user, msg, sizeof msg) != 0) { /* --bundle: next commit */
+	if (privdrop(opt_user, msg, sizeof msg) != 0) {
 		fprintf(stderr, "%s: %s\n", TOOL, msg);
 		return DIAG_EXIT_NOPERM;
 	}

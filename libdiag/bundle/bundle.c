@@ -1,7 +1,8 @@
 /* bundle_write: gathers every member in memory (the reports, the inputs, the machine's
  * picture), lets one redactor learn the secrets of all of them (device configurations
  * first), and only then writes the redacted members into a private temporary file that
- * becomes OUT when complete. */
+ * becomes OUT when complete (bundle_write), or into a file the caller opened and will
+ * publish itself (bundle_write_fd, for a run that dropped root). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -216,7 +217,7 @@ static int gather(struct members *ms, const struct bundle_in *in, struct diag_er
 		if (members_add(ms, "inputs/", f->name_in_bundle, data, len, f->kind, fd, size) < 0)
 			goto oom;
 	}
-	if (in->collect_env && bundle_env_collect(emit_env, ms) < 0)
+	if (in->collect_env && bundle_env_collect(in, emit_env, ms) < 0)
 		goto oom;
 	if (bundle_versions(emit_env, ms) < 0)
 		goto oom;
@@ -291,54 +292,47 @@ static int write_members(struct bundle_tar *t, struct redactor *r, const struct 
 	return bundle_tar_end(t);
 }
 
-/* Creates a private file beside out_path and writes the archive into it. Returns 0 or -1
- * (err filled); *tmp names the file, which the caller renames or removes. */
-static int write_archive(const char *out_path, char *tmp, size_t tmpcap, struct redactor *r,
+/* Writes the archive into fd (gzip owns a duplicate, so fd stays open) and fsyncs it.
+ * Returns 0 or -1 (err filled, where: where). */
+static int write_archive(int fd, const char *where, struct redactor *r,
 			 const struct members *ms, struct diag_error *err)
 {
 	struct bundle_tar t = {.mtime = bundle_mtime()};
-	int fd, zrc, e;
+	int gfd, zrc, e;
 
-	if ((size_t)snprintf(tmp, tmpcap, "%s.XXXXXX", out_path) >= tmpcap) {
-		tmp[0] = '\0';
-		return diag_fail(err, BUNDLE_EXIT_CANTCREAT, out_path, "name too long");
-	}
-	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0) {
+	if ((gfd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) < 0 || !(t.gz = gzdopen(gfd, "wb9"))) {
 		e = errno;
-		tmp[0] = '\0';
-		return diag_fail(err, BUNDLE_EXIT_CANTCREAT, out_path, "%s", strerror(e));
-	}
-	if (fchmod(fd, BUNDLE_MODE) < 0 || !(t.gz = gzdopen(fd, "wb9"))) {
-		e = errno;
-		close(fd);
-		return diag_fail(err, BUNDLE_EXIT_CANTCREAT, out_path, "%s",
+		if (gfd >= 0)
+			close(gfd);
+		return diag_fail(err, BUNDLE_EXIT_CANTCREAT, where, "%s",
 				 e ? strerror(e) : "cannot start gzip");
 	}
 	errno = 0;
 	if (write_members(&t, r, ms, err) < 0) {
 		e = errno;
 		gzclose(t.gz);
-		return diag_fail(err, BUNDLE_EXIT_CANTCREAT, out_path, "write failed%s%s",
+		return diag_fail(err, BUNDLE_EXIT_CANTCREAT, where, "write failed%s%s",
 				 e ? ": " : "", e ? strerror(e) : "");
 	}
 	errno = 0;
 	if ((zrc = gzclose(t.gz)) != Z_OK) {
 		e = errno;
-		return diag_fail(err, BUNDLE_EXIT_CANTCREAT, out_path, "write failed: %s",
+		return diag_fail(err, BUNDLE_EXIT_CANTCREAT, where, "write failed: %s",
 				 zrc == Z_ERRNO && e ? strerror(e) : "gzip");
 	}
+	if (fsync(fd) < 0)
+		return diag_fail(err, BUNDLE_EXIT_CANTCREAT, where, "fsync: %s", strerror(errno));
 	return 0;
 }
 
-int bundle_write(const char *out_path, const struct bundle_in *in, struct diag_error *err)
+/* Gathers, learns the secrets, writes into fd. Returns 0 or -1 (err filled). */
+static int write_fd(int fd, const char *where, const struct bundle_in *in,
+		    struct diag_error *err)
 {
 	struct members ms = {0};
 	struct redactor *r = NULL;
-	char tmp[PATH_MAX + 16] = "";
 	int rc = -1;
 
-	if (!out_path || !*out_path || !in)
-		return diag_fail(err, DIAG_EXIT_USAGE, "bundle", "no output file");
 	if (gather(&ms, in, err) < 0)
 		goto out;
 	if (!(r = redactor_new())) {
@@ -350,18 +344,40 @@ int bundle_write(const char *out_path, const struct bundle_in *in, struct diag_e
 		diag_fail(err, DIAG_EXIT_SOFTWARE, "bundle", "out of memory");
 		goto out;
 	}
-	if (write_archive(out_path, tmp, sizeof tmp, r, &ms, err) < 0)
-		goto out;
-	if (rename(tmp, out_path) < 0) {
-		diag_fail(err, BUNDLE_EXIT_CANTCREAT, out_path, "%s", strerror(errno));
-		goto out;
-	}
-	tmp[0] = '\0';
-	rc = 0;
+	rc = write_archive(fd, where, r, &ms, err);
 out:
-	if (tmp[0])
-		unlink(tmp);
 	redactor_free(r);
 	members_free(&ms);
+	return rc;
+}
+
+int bundle_write_fd(int fd, const struct bundle_in *in, struct diag_error *err)
+{
+	if (fd < 0 || !in)
+		return diag_fail(err, DIAG_EXIT_USAGE, "bundle", "no output file");
+	return write_fd(fd, "bundle", in, err);
+}
+
+int bundle_write(const char *out_path, const struct bundle_in *in, struct diag_error *err)
+{
+	char tmp[PATH_MAX + 16];
+	int fd, rc = -1;
+
+	if (!out_path || !*out_path || !in)
+		return diag_fail(err, DIAG_EXIT_USAGE, "bundle", "no output file");
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.XXXXXX", out_path) >= sizeof tmp)
+		return diag_fail(err, BUNDLE_EXIT_CANTCREAT, out_path, "name too long");
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) < 0)
+		return diag_fail(err, BUNDLE_EXIT_CANTCREAT, out_path, "%s", strerror(errno));
+	if (fchmod(fd, BUNDLE_MODE) < 0)
+		diag_fail(err, BUNDLE_EXIT_CANTCREAT, out_path, "%s", strerror(errno));
+	else if (write_fd(fd, out_path, in, err) == 0)
+		rc = 0;
+	if (close(fd) < 0 && rc == 0)
+		rc = diag_fail(err, BUNDLE_EXIT_CANTCREAT, out_path, "%s", strerror(errno));
+	if (rc == 0 && rename(tmp, out_path) < 0)
+		rc = diag_fail(err, BUNDLE_EXIT_CANTCREAT, out_path, "%s", strerror(errno));
+	if (rc < 0)
+		unlink(tmp);
 	return rc;
 }

@@ -13,6 +13,12 @@
  * are mode 0600; the archive is written to a temporary file beside OUT and renamed over it
  * only when complete, so a failed run leaves no half bundle.
  *
+ * A run that drops root (vpn-doctor --user) can neither create that file in a directory
+ * only root may write nor read the kernel's IPsec state (XFRM dumps need CAP_NET_ADMIN at
+ * the time the request is sent). So the privileged half opens the temporary file and fetches
+ * the XFRM dump before the drop, and hands both to bundle_write_fd (the fd, and the dump
+ * bytes in struct bundle_in); publishing the file is left to it.
+ *
  * The tar format is POSIX ustar, written here; a name longer than ustar holds (100 bytes,
  * or a 155-byte prefix and 100-byte name split at a '/') gets a pax extended header
  * ("path=") before it. gzip comes from zlib. */
@@ -53,13 +59,30 @@ struct bundle_in {
 	const struct bundle_file *files;
 	size_t nfiles;
 	bool collect_env; /* the env/ members, from this machine */
+	/* have_xfrm_dump: env/xfrm.txt decodes these bytes (xfrm_dump_kernel's, keys already
+	 * scrubbed, fetched earlier by a process allowed to) instead of asking the kernel,
+	 * which refuses a process without CAP_NET_ADMIN. xfrm_dump_error non-NULL: that fetch
+	 * failed, and env/xfrm.txt says "xfrm: " and this. Decoding is done here, never by
+	 * the privileged fetcher. */
+	bool have_xfrm_dump;
+	const unsigned char *xfrm_dump;
+	size_t xfrm_dump_len;
+	const char *xfrm_dump_error;
 };
 
-/* Writes out_path. Returns 0, or -1 with err filled: 66 (DIAG_EXIT_NOINPUT) for an input
- * that cannot be read (where: its path), 73 (BUNDLE_EXIT_CANTCREAT) when out_path cannot
- * be created or written, 64 for a name_in_bundle that is empty, absolute or holds "..",
- * 70 when memory runs out. The messages never hold a secret. */
+/* Writes out_path (through a private temporary file beside it, renamed over it when
+ * complete and fsync'ed). Returns 0, or -1 with err filled: 66 (DIAG_EXIT_NOINPUT) for an
+ * input that cannot be read (where: its path), 73 (BUNDLE_EXIT_CANTCREAT) when out_path
+ * cannot be created or written, 64 for a name_in_bundle that is empty, absolute or holds
+ * "..", 70 when memory runs out. The messages never hold a secret. */
 int bundle_write(const char *out_path, const struct bundle_in *in, struct diag_error *err);
+
+/* The same archive written into fd (open for writing, empty, at offset 0; its mode is the
+ * caller's), then fsync'ed. fd is neither closed nor renamed: the caller, which may hold
+ * privileges this process no longer has, publishes or removes the file. Returns 0, or -1
+ * with err filled as bundle_write does (73 with where "bundle" when fd cannot be written
+ * or synced). */
+int bundle_write_fd(int fd, const struct bundle_in *in, struct diag_error *err);
 
 /* ---- the tar writer, public for its tests ---- */
 

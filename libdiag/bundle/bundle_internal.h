@@ -9,6 +9,8 @@
 
 #include <zlib.h>
 
+#include "libdiag/bundle/bundle.h"
+
 /* A tar stream through gzip. The first failure is remembered: every later call fails. */
 struct bundle_tar {
 	gzFile gz;
@@ -30,8 +32,10 @@ int bundle_tar_end(struct bundle_tar *t);
 typedef int (*bundle_emit_fn)(void *arg, const char *name, const char *text, size_t len);
 
 /* The machine's picture, member by member (env/...). Files that do not exist here (no
- * IPv6, not a pod) are left out. Returns 0, or -1 when emit failed or memory ran out. */
-int bundle_env_collect(bundle_emit_fn emit, void *arg);
+ * IPv6, not a pod) are left out. in->have_xfrm_dump: env/xfrm.txt comes from the dump in
+ * in (see struct bundle_in), else from the kernel. Returns 0, or -1 when emit failed or
+ * memory ran out. */
+int bundle_env_collect(const struct bundle_in *in, bundle_emit_fn emit, void *arg);
 /* versions.txt: this tool's version and the libraries it runs with. */
 int bundle_versions(bundle_emit_fn emit, void *arg);
 

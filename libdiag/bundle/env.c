@@ -370,20 +370,31 @@ static int netlink_txt(bundle_emit_fn emit, void *arg, int rules)
 }
 
 /* The kernel's IPsec policies and SAs: algorithm names and key lengths, never a key
- * (xfrm_dump_kernel zeroes them before the decoder sees them). Needs CAP_NET_ADMIN;
- * without it the file says why. */
-static int xfrm_txt(bundle_emit_fn emit, void *arg)
+ * (xfrm_dump_kernel zeroes them before the decoder sees them). Asking the kernel needs
+ * CAP_NET_ADMIN, so a run that drops root fetches the dump first and passes its bytes in
+ * in (decoded here, after the drop); without either the file says why. */
+static int xfrm_txt(const struct bundle_in *in, bundle_emit_fn emit, void *arg)
 {
 	struct wipebuf b = {0};
 	struct diag_error err = {0};
 	struct xfrm_dump d;
+	const uint8_t *bytes;
 	uint8_t *dump = NULL;
 	size_t len = 0;
 	char msg[420], *text = NULL;
+	int got;
 
 	xfrm_dump_init(&d);
-	if (xfrm_dump_kernel(&dump, &len, NL_TIMEOUT_MS, &err) < 0 ||
-	    xfrm_decode(dump, len, &d, &err) < 0)
+	if (in && in->have_xfrm_dump) {
+		got = in->xfrm_dump_error ? diag_fail(&err, DIAG_EXIT_OSERR, NULL, "%s",
+						      in->xfrm_dump_error) : 0;
+		bytes = in->xfrm_dump;
+		len = in->xfrm_dump_len;
+	} else {
+		got = xfrm_dump_kernel(&dump, &len, NL_TIMEOUT_MS, &err);
+		bytes = dump;
+	}
+	if (got < 0 || xfrm_decode(bytes ? bytes : (const uint8_t *)"", len, &d, &err) < 0)
 		addf(&b, "xfrm: %s\n", diag_error_text(&err, msg, sizeof msg));
 	else if ((text = xfrm_dump_text(&d)) != NULL)
 		(void)wipebuf_add(&b, text, strlen(text));
@@ -398,7 +409,7 @@ static int xfrm_txt(bundle_emit_fn emit, void *arg)
 	return emit_buf(emit, arg, "env/xfrm.txt", &b);
 }
 
-int bundle_env_collect(bundle_emit_fn emit, void *arg)
+int bundle_env_collect(const struct bundle_in *in, bundle_emit_fn emit, void *arg)
 {
 	static const struct {
 		const char *name, *path;
@@ -415,7 +426,7 @@ int bundle_env_collect(bundle_emit_fn emit, void *arg)
 	for (size_t i = 0; i < sizeof files / sizeof *files; i++)
 		if (copy_file(emit, arg, files[i].name, files[i].path) < 0)
 			return -1;
-	if (netlink_txt(emit, arg, 0) < 0 || netlink_txt(emit, arg, 1) < 0 || xfrm_txt(emit, arg) < 0)
+	if (netlink_txt(emit, arg, 0) < 0 || netlink_txt(emit, arg, 1) < 0 || xfrm_txt(in, emit, arg) < 0)
 		return -1;
 	if (sysctl_txt(emit, arg) < 0 || kubernetes_txt(emit, arg) < 0 ||
 	    environment_txt(emit, arg) < 0)

@@ -161,6 +161,13 @@ rc=$?
 [ "$rc" -le 2 ] && ok "root-only configuration with --user root: read (exit $rc)" ||
 	fail "root-only configuration with --user root" "exit $rc"
 
+# started as root in a directory only root may enter, the demo (now nobody) still runs
+mkdir -m 0700 "$tmp/private"
+err=$(cd "$tmp/private" && "$VD" --demo 2>&1 >/dev/null)
+rc=$?
+[ "$rc" = 2 ] && [ -z "$err" ] && ok "--demo started in a root-only directory: runs (exit 2)" ||
+	fail "--demo in a root-only directory" "exit $rc: $err"
+
 # the report is the same with and without the drop
 a=$("$VD" --demo --json 2>&1) b=$("$VD" --user root --demo --json 2>&1)
 [ "$a" = "$b" ] && ok "--demo report identical as nobody and as root" ||

@@ -13,7 +13,14 @@
 #     also echoes the configuration's key and the secret access key with no keyword before
 #     them (only the learned secrets can catch those). No canary, nor its middle part, may
 #     appear in any extracted file or in the decompressed tar stream;
-#   - errors: an OUT that cannot be created exits 73 with one line and leaves no file.
+#   - errors: an OUT that cannot be created exits 73 with one line and leaves no file;
+#   - privilege separation (root only, else skipped): started as root, the run drops to
+#     nobody and a parent that kept root publishes the bundle into a directory only root
+#     may write (0700): the bundle appears, 0600, a valid tar.gz, while the checks ran as
+#     uid 65534; in a namespace made here, env/xfrm.txt lists the XFRM policy added to it
+#     (fetched before the drop, decoded after); a run stopped by --deadline, and one whose
+#     processes get SIGTERM, leave neither OUT nor a temporary file; a failed run leaves
+#     an existing OUT as it was.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -193,6 +200,134 @@ if [ "$rc" -eq 73 ] && [ "$(wc -l <"$IT_TMP/e73")" -eq 1 ] &&
 	ok "an OUT that cannot be created: exit 73, one line"
 else
 	fail "an OUT that cannot be created" "exit $rc: $(cat "$IT_TMP/e73")"
+fi
+
+# ---- privilege separation: root opens and publishes, nobody runs --------------------------
+# only_out DIR NAME: the files of DIR named NAME or NAME.XXXXXX (a temporary file), one a line
+only_out() { find "$1" -mindepth 1 -maxdepth 1 -name "$2*" -printf '%f\n' | sort; }
+priv_uid() { awk '$2 == "privileges:" && $3 == "Uid:" { print $4, $5, $6, $7 }' "$1"; }
+
+bsep() {
+	local pd=$IT_TMP/root-only nobody rc uid out ns fifo writer pid kid bad miss
+	nobody=$(id -u nobody 2>/dev/null || echo 65534)
+	mkdir -m 0700 "$pd" && chown 0:0 "$pd" || { fail "bundle as root" "cannot make $pd"; return; }
+
+	# 1. the bundle appears in a root-only directory; the checks ran as nobody
+	out=$pd/p1.tar.gz
+	(cd "$IT_TMP" && VPN_DOCTOR_DEBUG_PRIVS=1 timeout "$IT_T" "$VD" --demo --bundle "$out" \
+		>"$IT_TMP/p1.out" 2>"$IT_TMP/p1.err")
+	rc=$?
+	uid=$(priv_uid "$IT_TMP/p1.err")
+	if [ "$rc" -ne 2 ] || grep -v ' privileges: ' "$IT_TMP/p1.err" | grep -q .; then
+		fail "bundle as root, checks as nobody" "exit $rc: $(grep -v ' privileges: ' "$IT_TMP/p1.err" | head -n 2)"
+	elif [ "$uid" != "$nobody $nobody $nobody $nobody" ]; then
+		fail "bundle as root, checks as nobody" "the checks ran as uid '$uid'"
+	elif [ ! -f "$out" ] || [ "$(stat -c '%a %u' "$out")" != "600 0" ]; then
+		fail "bundle as root, checks as nobody" "OUT: $(stat -c '%a %u' "$out" 2>&1)"
+	elif ! gzip -t "$out" 2>/dev/null || ! tar -tzf "$out" >/dev/null 2>&1; then
+		fail "bundle as root, checks as nobody" "OUT is not a valid tar.gz"
+	elif bad=$(bad_members "$out"); miss=$(has_members "$out" report.txt report.json \
+		env/xfrm.txt env/routes.txt inputs/config/swanctl.conf versions.txt)
+		[ -n "$bad$miss" ]; then
+		fail "bundle as root, checks as nobody" "missing:$miss; not 0600: $bad"
+	elif ! tar -xzOf "$out" report.txt | cmp -s - "$IT_TMP/p1.out"; then
+		fail "bundle as root, checks as nobody" "report.txt is not the report printed"
+	elif [ "$(only_out "$pd" p1.tar.gz)" != p1.tar.gz ]; then
+		fail "bundle as root, checks as nobody" "left beside it: $(only_out "$pd" p1.tar.gz | tr '\n' ' ')"
+	else
+		ok "bundle as root into a 0700 root directory: 0600, valid tar.gz, checks ran as uid $nobody"
+	fi
+
+	# 2. the kernel's XFRM policies of a namespace, although the run dropped to nobody
+	ns=vdt-bsep-$$
+	if ! ip netns add "$ns" 2>/dev/null; then
+		skip "bundle env/xfrm.txt as nobody" "ip netns unavailable"
+	else
+		IT_NETNS+=("$ns")
+		out=$pd/p2.tar.gz
+		if ! ip -n "$ns" xfrm policy add src 10.1.0.0/16 dst 10.2.0.0/16 dir out \
+			tmpl src 192.0.2.1 dst 203.0.113.1 proto esp mode tunnel 2>"$IT_TMP/p2.ip"; then
+			skip "bundle env/xfrm.txt as nobody" "ip xfrm: $(head -n 1 "$IT_TMP/p2.ip")"
+		else
+			(cd "$IT_TMP" && VPN_DOCTOR_DEBUG_PRIVS=1 timeout "$IT_T" ip netns exec "$ns" \
+				"$VD" --demo --bundle "$out" >/dev/null 2>"$IT_TMP/p2.err")
+			rc=$?
+			uid=$(priv_uid "$IT_TMP/p2.err")
+			tar -xzOf "$out" env/xfrm.txt >"$IT_TMP/p2.xfrm" 2>/dev/null
+			if [ "$rc" -ne 2 ] || [ "$uid" != "$nobody $nobody $nobody $nobody" ]; then
+				fail "bundle env/xfrm.txt as nobody" "exit $rc, uid '$uid': $(grep -v ' privileges: ' "$IT_TMP/p2.err" | head -n 2)"
+			elif ! grep -q '^policy #1 src 10\.1\.0\.0/16 dst 10\.2\.0\.0/16 dir out ' "$IT_TMP/p2.xfrm" ||
+				! grep -q 'tmpl src 192\.0\.2\.1 dst 203\.0\.113\.1 proto 50 .* mode tunnel' "$IT_TMP/p2.xfrm" ||
+				! grep -q ' policies 1 ' "$IT_TMP/p2.xfrm"; then
+				fail "bundle env/xfrm.txt as nobody" "$(head -n 3 "$IT_TMP/p2.xfrm" | tr '\n' '|')"
+			else
+				ok "bundle env/xfrm.txt lists the namespace's XFRM policy although the checks ran as uid $nobody"
+			fi
+		fi
+	fi
+
+	# 3. a run stopped by --deadline (a tunnel log FIFO whose writer never writes): exit 69,
+	#    neither OUT nor a temporary file
+	fifo=$IT_TMP/log.fifo
+	mkfifo -m 0666 "$fifo"
+	sleep 30 >"$fifo" &
+	writer=$!
+	it_bg "$writer"
+	out=$pd/p3.tar.gz
+	(cd "$IT_TMP" && timeout "$IT_T" "$VD" --vpn-logs "$fifo" --only aws.tunnel_logs \
+		--check-timeout 20 --deadline 1 --bundle "$out" >/dev/null 2>"$IT_TMP/p3.err")
+	rc=$?
+	if [ "$rc" -eq 69 ] && [ -z "$(only_out "$pd" p3.tar.gz)" ] && [ "$(cat "$IT_TMP/p3.err")" = \
+		"vpn-doctor: --deadline: the run took longer than 1 s; stopped" ]; then
+		ok "--deadline 1 stops a --bundle run: exit 69, neither OUT nor a temporary file"
+	else
+		fail "--deadline with --bundle" "exit $rc, left: $(only_out "$pd" p3.tar.gz | tr '\n' ' '), $(head -n 1 "$IT_TMP/p3.err")"
+	fi
+
+	#    SIGTERM to both processes, as a terminal's ^C or kill of the process group would:
+	#    the parent outlives the child, removes the temporary file, exits 128 + 15
+	out=$pd/p3b.tar.gz
+	(cd "$IT_TMP" && exec "$VD" --vpn-logs "$fifo" --only aws.tunnel_logs --check-timeout 20 \
+		--deadline 15 --bundle "$out" >/dev/null 2>"$IT_TMP/p3b.err") &
+	pid=$!
+	it_bg "$pid"
+	kid=""
+	for _ in $(seq 100); do
+		kid=$(pgrep -P "$pid" | head -n 1)
+		[ -n "$kid" ] && [ -n "$(only_out "$pd" p3b.tar.gz)" ] && break
+		sleep 0.1
+	done
+	sleep 0.3
+	kill -TERM "$pid" $kid 2>/dev/null
+	wait "$pid"
+	rc=$?
+	if [ -n "$kid" ] && [ "$rc" -eq 143 ] && [ -z "$(only_out "$pd" p3b.tar.gz)" ]; then
+		ok "SIGTERM to a --bundle run: exit 143, neither OUT nor a temporary file"
+	else
+		fail "SIGTERM to a --bundle run" "child '$kid', exit $rc, left: $(only_out "$pd" p3b.tar.gz | tr '\n' ' ')"
+	fi
+	kill "$writer" 2>/dev/null
+
+	# 4. a failed run leaves an existing OUT as it was
+	out=$pd/p4.tar.gz
+	printf 'an older bundle\n' >"$out"
+	chmod 0644 "$out"
+	cp -p "$out" "$IT_TMP/p4.before"
+	(cd "$IT_TMP" && timeout "$IT_T" "$VD" --config "$IT_TMP/no-such.conf" --bundle "$out" \
+		>/dev/null 2>"$IT_TMP/p4.err")
+	rc=$?
+	if [ "$rc" -eq 66 ] && cmp -s "$out" "$IT_TMP/p4.before" &&
+		[ "$(stat -c %a "$out")" = 644 ] && [ "$(only_out "$pd" p4.tar.gz)" = p4.tar.gz ]; then
+		ok "a failed --bundle run (exit 66) leaves the existing OUT untouched"
+	else
+		fail "a failed run and an existing OUT" "exit $rc, mode $(stat -c %a "$out"), left: $(only_out "$pd" p4.tar.gz | tr '\n' ' ')"
+	fi
+}
+
+if [ "$(id -u)" != 0 ]; then
+	skip "bundle with privilege separation" "not root (run as root to drop to nobody)"
+else
+	bsep
 fi
 
 it_finish

@@ -1,6 +1,9 @@
 /* The support bundle: the ustar writer (header fields, checksum, long names through pax),
  * bundle_write read back through zlib (every member 0600, the capture byte for byte, the
- * errors and their exit codes), and the one text redaction on each input kind: device
+ * errors and their exit codes), bundle_write_fd into a file its caller opened (as the
+ * process that dropped root does) with a pre-fetched XFRM dump decoded into env/xfrm.txt
+ * (recorded dumps against their golden texts, a failed fetch, a malformed dump), and the
+ * one text redaction on each input kind: device
  * configurations of every vendor, ipsec.secrets, AWS JSON with the customer gateway
  * configuration XML inside, EC2 XML, tunnel logs, secrets learned in one file cut from
  * another, and environment variables. */
@@ -22,6 +25,7 @@
 #include "libdiag/bundle/bundle.h"
 #include "libdiag/bundle/bundle_internal.h"
 #include "libdiag/redact.h"
+#include "libdiag/xfrm/xfrm.h"
 
 /* ---- helpers --------------------------------------------------------------------------- */
 
@@ -457,6 +461,175 @@ static void test_write_environment(void **state)
 	archive_free(&a);
 }
 
+/* ---- bundle_write_fd and a pre-fetched XFRM dump ------------------------------------------ */
+
+static unsigned char *read_all(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *buf;
+	long n;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	assert_true((n = ftell(f)) >= 0);
+	rewind(f);
+	assert_non_null(buf = malloc((size_t)n + 1));
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	buf[n] = '\0';
+	*len = (size_t)n;
+	return buf;
+}
+
+/* env/xfrm.txt of a bundle written by bundle_write_fd with in's XFRM fields; the file
+ * was opened by the caller and stays open (the fd is neither closed nor replaced). */
+static char *xfrm_txt_via_fd(const char *name, struct bundle_in *in)
+{
+	struct diag_error err = {0};
+	struct archive a;
+	const struct entry *e;
+	struct stat st;
+	char *text;
+	int fd = open(path_in(name), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	assert_true(fd >= 0);
+	in->collect_env = true;
+	assert_int_equal(bundle_write_fd(fd, in, &err), 0);
+	assert_int_equal(fcntl(fd, F_GETFD), FD_CLOEXEC); /* still open, flags as they were */
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_true(st.st_size > 0);
+	assert_int_equal(lseek(fd, 0, SEEK_CUR), st.st_size); /* written through this fd */
+	assert_int_equal(close(fd), 0);
+	read_bundle(path_in(name), &a);
+	assert_true(a.two_zero_blocks);
+	assert_non_null(member(&a, "report.txt"));
+	assert_non_null(member(&a, "versions.txt"));
+	assert_non_null(member(&a, "env/routes.txt"));
+	assert_non_null(e = member(&a, "env/xfrm.txt"));
+	assert_non_null(text = strndup((const char *)e->data, e->len));
+	archive_free(&a);
+	return text;
+}
+
+/* A dump fetched by someone else (the parent that kept root) is decoded into env/xfrm.txt
+ * exactly as xfrm_decode and xfrm_dump_text make it: the recorded dumps of testdata/xfrm/,
+ * the two lab ones also against their golden texts. */
+static void test_write_fd_xfrm_dump(void **state)
+{
+	static const struct {
+		const char *name, *golden;
+	} dumps[] = {
+		{"lab-two-pairs", "testdata/golden/xfrm/lab-two-pairs.txt"},
+		{"lab-route-based", "testdata/golden/xfrm/lab-route-based.txt"},
+		{"synthetic-sas", NULL}, /* SAs: algorithm names and key lengths, never a key */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof dumps / sizeof *dumps; i++) {
+		char file[128], name[64], *text, *want;
+		size_t len, glen;
+		unsigned char *dump, *golden;
+		struct bundle_in in = {.report_text = "r\n"};
+		struct diag_error err = {0};
+		struct xfrm_dump d;
+
+		snprintf(file, sizeof file, "testdata/xfrm/%s.xfrm", dumps[i].name);
+		snprintf(name, sizeof name, "fd-%s.tar.gz", dumps[i].name);
+		dump = read_all(file, &len);
+		xfrm_dump_init(&d);
+		assert_int_equal(xfrm_decode(dump, len, &d, &err), 0);
+		assert_non_null(want = xfrm_dump_text(&d));
+		xfrm_dump_free(&d);
+		if (dumps[i].golden) {
+			golden = read_all(dumps[i].golden, &glen);
+			assert_string_equal(want, (const char *)golden);
+			free(golden);
+		} else {
+			assert_non_null(strstr(want, "\nsa #"));
+		}
+		in.have_xfrm_dump = true;
+		in.xfrm_dump = dump;
+		in.xfrm_dump_len = len;
+		text = xfrm_txt_via_fd(name, &in);
+		assert_string_equal(text, want);
+		free(text);
+		free(want);
+		free(dump);
+	}
+}
+
+/* The fetch failed (no CAP_NET_ADMIN, an old kernel): its reason is the file's one line,
+ * as when the kernel is asked here. A malformed dump is named by offset, not decoded. */
+static void test_write_fd_xfrm_errors(void **state)
+{
+	struct bundle_in in = {.report_text = "r\n", .have_xfrm_dump = true,
+			       .xfrm_dump_error = "netlink XFRM dump: Operation not permitted"};
+	unsigned char *dump;
+	size_t len;
+	char *text;
+
+	(void)state;
+	text = xfrm_txt_via_fd("fd-err.tar.gz", &in);
+	assert_string_equal(text, "xfrm: netlink XFRM dump: Operation not permitted\n");
+	free(text);
+	/* an empty dump (no reply at all) decodes to nothing, and says so */
+	in = (struct bundle_in){.report_text = "r\n", .have_xfrm_dump = true};
+	text = xfrm_txt_via_fd("fd-empty.tar.gz", &in);
+	assert_non_null(strstr(text, "policies 0 sas 0"));
+	free(text);
+	dump = read_all("testdata/xfrm/bad-truncated.xfrm", &len);
+	in = (struct bundle_in){.report_text = "r\n", .have_xfrm_dump = true, .xfrm_dump = dump,
+				.xfrm_dump_len = len};
+	text = xfrm_txt_via_fd("fd-bad.tar.gz", &in);
+	assert_memory_equal(text, "xfrm: xfrm dump offset ", 23);
+	assert_non_null(strchr(text, '\n'));
+	assert_ptr_equal(strchr(text, '\n') + 1, text + strlen(text)); /* one line */
+	free(text);
+	free(dump);
+}
+
+/* bundle_write_fd leaves publishing to its caller: no temporary file, no rename, the fd
+ * open; errors are bundle_write's. */
+static void test_write_fd_errors(void **state)
+{
+	struct bundle_file f = {"config/x.conf", NULL, BUNDLE_DEVCONF};
+	struct bundle_in in = {.report_text = "r\n", .files = &f, .nfiles = 1};
+	struct diag_error err = {0};
+	int fd;
+
+	(void)state;
+	assert_int_equal(bundle_write_fd(-1, &in, &err), -1);
+	assert_int_equal(err.code, DIAG_EXIT_USAGE);
+	/* an input that cannot be read: 66, the file stays empty */
+	diag_error_clear(&err);
+	f.path = path_in("missing.conf");
+	fd = open(path_in("fd-e1"), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(bundle_write_fd(fd, &in, &err), -1);
+	assert_int_equal(err.code, DIAG_EXIT_NOINPUT);
+	assert_string_equal(err.where, path_in("missing.conf"));
+	assert_int_equal(lseek(fd, 0, SEEK_END), 0);
+	assert_int_equal(close(fd), 0);
+	/* a file that cannot be written: 73, where "bundle" */
+	diag_error_clear(&err);
+	in.nfiles = 0;
+	fd = open(path_in("fd-e1"), O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(bundle_write_fd(fd, &in, &err), -1);
+	assert_int_equal(err.code, BUNDLE_EXIT_CANTCREAT);
+	assert_string_equal(err.where, "bundle");
+	assert_int_equal(fcntl(fd, F_GETFD), FD_CLOEXEC);
+	assert_int_equal(close(fd), 0);
+	/* /dev/full: every write fails (ENOSPC), caught at the latest by gzclose or fsync */
+	diag_error_clear(&err);
+	if ((fd = open("/dev/full", O_WRONLY | O_CLOEXEC)) >= 0) {
+		assert_int_equal(bundle_write_fd(fd, &in, &err), -1);
+		assert_int_equal(err.code, BUNDLE_EXIT_CANTCREAT);
+		close(fd);
+	}
+}
+
 /* ---- the redaction of each input kind -------------------------------------------------- */
 
 struct rcase {
@@ -676,6 +849,9 @@ int main(void)
 		cmocka_unit_test(test_write_umask),
 		cmocka_unit_test(test_write_errors),
 		cmocka_unit_test(test_write_environment),
+		cmocka_unit_test(test_write_fd_xfrm_dump),
+		cmocka_unit_test(test_write_fd_xfrm_errors),
+		cmocka_unit_test(test_write_fd_errors),
 		cmocka_unit_test(test_redact_each_kind),
 		cmocka_unit_test(test_redactor_learns),
 		cmocka_unit_test(test_redact_shape),
