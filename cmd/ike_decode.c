@@ -18,6 +18,7 @@
 #include "cmd/ike_cmd.h"
 #include "libdiag/ike/ike_dump.h"
 #include "libdiag/ike/ike_pcap.h"
+#include "libdiag/utf8.h"
 
 static const char *const TOOL = "vpn-ike decode";
 
@@ -73,15 +74,15 @@ static int print_ike(const struct ike_decoded *d, cJSON *obj, const char *prefix
 	if (json) {
 		if (obj) {
 			cJSON_AddItemToObject(obj, "ike", ike);
-			s = cJSON_PrintUnformatted(obj);
+			s = json_print_utf8(obj, false);
 		} else {
-			s = cJSON_PrintUnformatted(ike);
+			s = json_print_utf8(ike, false);
 			cJSON_Delete(ike);
 		}
 		if (!s)
 			return DIAG_EXIT_SOFTWARE;
 		printf("%s\n", s);
-		free(s);
+		cJSON_free(s);
 		return 0;
 	}
 	s = ike_dump_text(ike, "");
@@ -180,12 +181,12 @@ static cJSON *frame_json(const struct ike_pcap_pkt *p, char *prefix, size_t plen
 
 static int print_obj(cJSON *o)
 {
-	char *s = cJSON_PrintUnformatted(o);
+	char *s = json_print_utf8(o, false);
 
 	if (!s)
 		return DIAG_EXIT_SOFTWARE;
 	printf("%s\n", s);
-	free(s);
+	cJSON_free(s);
 	return 0;
 }
 

@@ -5,6 +5,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "libdiag/utf8.h"
+
 void probe_format_target(const struct probe_result *r, char *buf, size_t len)
 {
 	char a[ADDR_STRLEN];
@@ -101,11 +103,11 @@ static void print_json_line(const struct probe_result *r)
 		cJSON_AddStringToObject(o, "error", r->detail);
 	else if ((r->state == PROBE_UNREACHABLE || r->state == PROBE_ERROR) && r->err)
 		cJSON_AddStringToObject(o, "error", strerror(r->err));
-	line = cJSON_PrintUnformatted(o);
+	line = json_print_utf8(o, false);
 	if (line) {
 		fputs(line, stdout);
 		fputc('\n', stdout);
-		free(line);
+		cJSON_free(line);
 	}
 	cJSON_Delete(o);
 }

@@ -13,6 +13,7 @@
 #include "libdiag/aws/defaults.h"
 #include "libdiag/aws/dump.h"
 #include "libdiag/aws/load_json.h"
+#include "libdiag/utf8.h"
 
 static const char *const TOOL = "vpn-aws";
 
@@ -584,7 +585,7 @@ static void print_summary(FILE *fp, const struct aws_model *m)
 static int print_json(const struct aws_model *m)
 {
 	cJSON *j = aws_model_to_json(m);
-	char *s = j ? cJSON_Print(j) : NULL;
+	char *s = j ? json_print_utf8(j, true) : NULL;
 
 	cJSON_Delete(j);
 	if (!s) {

@@ -3,6 +3,7 @@
 
 #include "libdiag/redact.h"
 #include "libdiag/render.h"
+#include "libdiag/utf8.h"
 
 /* Adds item under key; frees item and returns false when either allocation failed. */
 static bool put(cJSON *obj, const char *key, cJSON *item)
@@ -125,7 +126,7 @@ char *render_json(const struct report *r)
 
 	if (!root)
 		return NULL;
-	printed = cJSON_PrintUnformatted(root);
+	printed = json_print_utf8(root, false);
 	cJSON_Delete(root);
 	if (!printed)
 		return NULL;

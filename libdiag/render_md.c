@@ -4,19 +4,26 @@
 
 #include "libdiag/redact.h"
 #include "libdiag/render.h"
+#include "libdiag/utf8.h"
 
 /* Inline Markdown text. Every character that could start emphasis, a link, an HTML tag
  * (GitHub would swallow "<redacted>"), an entity or a table cell boundary is escaped; a
- * newline becomes <br> so it cannot end a table row or start a block. Callers never put
+ * newline becomes <br> so it cannot end a table row or start a block; control characters
+ * and bytes that are not UTF-8 become "\xNN". Callers never put
  * user text at the start of a line, so block markers ("#", "-", ">") need no escape. */
 static void md_text(FILE *f, const char *s)
 {
 	for (; s && *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if (c == '\n')
+		size_t k = c < 0x80 ? 1 : utf8_seq_len((const unsigned char *)s, strnlen(s, 4));
+
+		if (k > 1) {
+			fwrite(s, 1, k, f);
+			s += k - 1;
+		} else if (c == '\n')
 			fputs("<br>", f);
-		else if (c < 0x20 || c == 0x7f)
+		else if (c < 0x20 || c == 0x7f || k == 0) /* controls, and bytes not UTF-8 */
 			fprintf(f, "\\x%02x", c);
 		/* HTML's own escapes for what Markdown renderers disagree on: CommonMark takes
 		 * \\< and \\~, Python-Markdown prints the backslash */
@@ -57,9 +64,14 @@ static void md_code(FILE *f, const char *s)
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
-		if (c == '\n' || c == '\r')
+		size_t k = c < 0x80 ? 1 : utf8_seq_len((const unsigned char *)s, strnlen(s, 4));
+
+		if (k > 1) {
+			fwrite(s, 1, k, f);
+			s += k - 1;
+		} else if (c == '\n' || c == '\r')
 			fputc(' ', f);
-		else if (c < 0x20 || c == 0x7f)
+		else if (c < 0x20 || c == 0x7f || k == 0)
 			fprintf(f, "\\x%02x", c);
 		else if (c == '|')
 			fputs("\\|", f);
