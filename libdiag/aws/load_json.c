@@ -331,6 +331,36 @@ static int load_object(struct ld *l, const struct aws_schema *s, char *base, con
 	return 0;
 }
 
+/* Drops the element just loaded (the last of its array) when an earlier one has its id:
+ * the same describe output given twice (--aws-dir holding a file also given with
+ * --aws-file), or one object in two answers. The first copy is kept and a warning names
+ * the place of the one ignored. Every array but the single documents (ActiveVpnTunnelStatus,
+ * keyed by the request) starts its elements with their id. Returns 0 or -1 (memory). */
+static int drop_duplicate(struct ld *l, const struct aws_doc *d)
+{
+	struct aws_model *m = l->m;
+	size_t *n = (size_t *)((char *)m + d->n_off), size = d->schema->size;
+	char *arr = get_ptr((char *)m + d->arr_off), *id, line[768], **slot;
+
+	if (d->single || *n < 2 || !(id = get_ptr(arr + (*n - 1) * size)))
+		return 0;
+	for (size_t i = 0; i + 1 < *n; i++) {
+		const char *other = get_ptr(arr + i * size);
+
+		if (!other || strcmp(other, id) != 0)
+			continue;
+		(*n)--;
+		snprintf(line, sizeof line, "%s: %s: %.128s is loaded already; this copy is ignored",
+			 l->source, l->path.buf, id);
+		slot = push(&m->arena, (char *)&m->warnings.v, sizeof *m->warnings.v,
+			    &m->warnings.n, &m->warnings.cap);
+		if (!slot || !(*slot = arena_strdup(&m->arena, line)))
+			return oom(l);
+		return 0;
+	}
+	return 0;
+}
+
 /* One element of a top-level document. ids: the object beside it holding the request's
  * ids (ActiveVpnTunnelStatus), or NULL. */
 static int load_element(struct ld *l, const struct aws_doc *d, const cJSON *item,
@@ -354,7 +384,9 @@ static int load_element(struct ld *l, const struct aws_doc *d, const cJSON *item
 			return -1;
 		l->path = saved;
 	}
-	return load_object(l, d->schema, el, item);
+	if (load_object(l, d->schema, el, item) < 0)
+		return -1;
+	return drop_duplicate(l, d);
 }
 
 static int load_doc(struct ld *l, const struct aws_doc *d, const cJSON *v, const cJSON *root)

@@ -457,6 +457,34 @@ static void test_subnets_vpcs(void **state)
 	aws_model_free(&m);
 }
 
+/* An id seen before is kept once, the first copy, with a warning naming the place of the
+ * one ignored; the same within one list and across loads. Active status is not keyed. */
+static void test_duplicates_kept_once(void **state)
+{
+	struct aws_model m;
+
+	(void)state;
+	aws_model_init(&m, 0);
+	load_ok(&m, "{\"Subnets\": [{\"SubnetId\": \"subnet-1\", \"CidrBlock\": \"10.0.1.0/24\"},"
+		    " {\"SubnetId\": \"subnet-2\"}, {\"SubnetId\": \"subnet-1\", \"CidrBlock\": "
+		    "\"10.9.9.0/24\"}]}");
+	load_ok(&m, "{\"Subnets\": [{\"SubnetId\": \"subnet-2\"}, {\"SubnetId\": \"subnet-3\"}]}");
+	assert_int_equal(m.n_subnets, 3);
+	assert_string_equal(m.subnets[0].id, "subnet-1");
+	assert_string_equal(m.subnets[0].cidr, "10.0.1.0/24");
+	assert_string_equal(m.subnets[1].id, "subnet-2");
+	assert_string_equal(m.subnets[2].id, "subnet-3");
+	assert_int_equal(m.warnings.n, 2);
+	assert_string_equal(m.warnings.v[0],
+			    "t.json: $.Subnets[2]: subnet-1 is loaded already; this copy is ignored");
+	assert_string_equal(m.warnings.v[1],
+			    "t.json: $.Subnets[0]: subnet-2 is loaded already; this copy is ignored");
+	/* no id: nothing to compare, both kept */
+	load_ok(&m, "{\"Vpcs\": [{\"CidrBlock\": \"10.0.0.0/16\"}, {\"CidrBlock\": \"10.0.0.0/16\"}]}");
+	assert_int_equal(m.n_vpcs, 2);
+	aws_model_free(&m);
+}
+
 static void test_active_status(void **state)
 {
 	struct aws_model m;
@@ -1391,6 +1419,7 @@ int main(void)
 		cmocka_unit_test(test_gateways),
 		cmocka_unit_test(test_route_tables),
 		cmocka_unit_test(test_subnets_vpcs),
+		cmocka_unit_test(test_duplicates_kept_once),
 		cmocka_unit_test(test_active_status),
 		cmocka_unit_test(test_type_errors),
 		cmocka_unit_test(test_document_errors),
