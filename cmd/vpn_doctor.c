@@ -625,7 +625,8 @@ static bool discovering(const struct doctor_cmd *c)
 }
 
 /* Started as root: opens what needs privilege first (the live capture, raw ICMP sockets
- * for the path-MTU probe, the AWS credential files --live may read, and with --bundle the bundle's file and the kernel's IPsec
+ * for the path-MTU probe, UDP sockets on port 500 for the IKE probe (one per tunnel it may
+ * probe, sharing the port), the AWS credential files --live may read, and with --bundle the bundle's file and the kernel's IPsec
  * state, kept by a parent that does nothing but publish the bundle), then becomes --user
  * with no capability left before any input is read. A handle that cannot be opened here
  * is not an error here: the check that wanted it tries again and reports why it cannot.
@@ -643,6 +644,12 @@ static int least_privilege(const struct doctor_cmd *c)
 		if (icmp) {
 			(void)preopen_icmp_raw(AF_INET, NULL);
 			(void)preopen_icmp_raw(AF_INET6, NULL);
+		}
+		if (!c->so.no_ike && (c->so.npeers || c->so.cgw_ip || aws_input_given(&c->aws))) {
+			uint16_t port = c->so.ike_port ? c->so.ike_port : 500;
+
+			(void)preopen_udp_port(AF_INET, port, 6, NULL);
+			(void)preopen_udp_port(AF_INET6, port, 2, NULL);
 		}
 		if (c->aws.live || discovering(c)) {
 			char paths[3][AWS_CREDS_PATH_MAX];

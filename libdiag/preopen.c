@@ -11,14 +11,15 @@
 
 #include "libdiag/preopen.h"
 
-enum preopen_kind { PREOPEN_NONE, PREOPEN_CAPTURE, PREOPEN_ICMP_RAW, PREOPEN_FILE,
-		    PREOPEN_MISSING };
+enum preopen_kind { PREOPEN_NONE, PREOPEN_CAPTURE, PREOPEN_ICMP_RAW, PREOPEN_UDP_PORT,
+		    PREOPEN_FILE, PREOPEN_MISSING };
 
 struct preopened {
 	enum preopen_kind kind;
 	char iface[64];  /* PREOPEN_CAPTURE */
 	pcap_t *capture; /* PREOPEN_CAPTURE */
-	int family, fd;  /* PREOPEN_ICMP_RAW; fd also PREOPEN_FILE */
+	int family, fd;  /* PREOPEN_ICMP_RAW, PREOPEN_UDP_PORT; fd also PREOPEN_FILE */
+	uint16_t port;   /* PREOPEN_UDP_PORT */
 	char *path;      /* PREOPEN_FILE, PREOPEN_MISSING */
 };
 
@@ -118,6 +119,84 @@ int preopen_take_icmp_raw(int family)
 	return fd;
 }
 
+/* One UDP socket of family bound to port on every address; -1 (errno) when it cannot be. */
+static int udp_bound(int family, uint16_t port)
+{
+	struct sockaddr_storage ss;
+	socklen_t sl;
+	int one = 1, fd = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0), e;
+
+	if (fd < 0)
+		return -1;
+	memset(&ss, 0, sizeof ss);
+	if (family == AF_INET6) {
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+		s6->sin6_family = AF_INET6;
+		s6->sin6_port = htons(port);
+		sl = sizeof *s6;
+		/* v6 only: an IPv4 socket of its own shares the port */
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
+	} else {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+
+		s4->sin_family = AF_INET;
+		s4->sin_port = htons(port);
+		sl = sizeof *s4;
+	}
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) < 0 ||
+	    bind(fd, (struct sockaddr *)&ss, sl) < 0) {
+		e = errno;
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
+int preopen_udp_port(int family, uint16_t port, unsigned count, struct diag_error *err)
+{
+	int kept = 0;
+
+	if (family != AF_INET && family != AF_INET6)
+		return diag_fail(err, DIAG_EXIT_SOFTWARE, "udp", "address family %d", family);
+	for (unsigned i = 0; i < count; i++) {
+		struct preopened h = {.kind = PREOPEN_UDP_PORT, .family = family, .port = port};
+
+		if ((h.fd = udp_bound(family, port)) < 0) {
+			if (kept)
+				break;
+			return diag_fail(err, errno == EACCES || errno == EPERM ? DIAG_EXIT_NOPERM
+										 : DIAG_EXIT_OSERR,
+					 "udp", "port %u: %s", (unsigned)port, strerror(errno));
+		}
+		if (!keep(&h)) {
+			close(h.fd);
+			if (kept)
+				break;
+			return diag_fail(err, DIAG_EXIT_SOFTWARE, "udp", "more than %d handles "
+					 "opened", PREOPEN_MAX);
+		}
+		kept++;
+	}
+	return kept;
+}
+
+int preopen_take_udp_port(int family, uint16_t port)
+{
+	int fd = -1;
+
+	pthread_mutex_lock(&table_lock);
+	for (size_t i = 0; i < PREOPEN_MAX && fd < 0; i++)
+		if (table[i].kind == PREOPEN_UDP_PORT && table[i].family == family &&
+		    table[i].port == port) {
+			fd = table[i].fd;
+			memset(&table[i], 0, sizeof table[i]);
+		}
+	pthread_mutex_unlock(&table_lock);
+	return fd;
+}
+
 int preopen_file(const char *path, struct diag_error *err)
 {
 	struct preopened h = {.kind = PREOPEN_FILE};
@@ -168,7 +247,8 @@ void preopen_release(void)
 	for (size_t i = 0; i < PREOPEN_MAX; i++) {
 		if (table[i].kind == PREOPEN_CAPTURE)
 			pcap_close(table[i].capture);
-		else if (table[i].kind == PREOPEN_ICMP_RAW || table[i].kind == PREOPEN_FILE)
+		else if (table[i].kind == PREOPEN_ICMP_RAW || table[i].kind == PREOPEN_UDP_PORT ||
+			 table[i].kind == PREOPEN_FILE)
 			close(table[i].fd);
 		free(table[i].path);
 		memset(&table[i], 0, sizeof table[i]);

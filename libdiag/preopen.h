@@ -9,11 +9,13 @@
 #ifndef LIBDIAG_PREOPEN_H
 #define LIBDIAG_PREOPEN_H
 
+#include <stdint.h>
+
 #include <pcap/pcap.h>
 
 #include "libdiag/error.h"
 
-#define PREOPEN_MAX 8
+#define PREOPEN_MAX 16
 
 /* Activates a live capture on iface (snaplen 65535, 100 ms timeout, immediate mode) and
  * keeps it for preopen_take_capture. Returns 0, or -1 with err filled (the caller goes on:
@@ -29,6 +31,17 @@ int preopen_icmp_raw(int family, struct diag_error *err);
 
 /* The raw ICMP socket kept for family, now the caller's to close; -1 when there is none. */
 int preopen_take_icmp_raw(int family);
+
+/* Opens count UDP sockets of family bound to port on every address, sharing it
+ * (SO_REUSEADDR), and keeps them: the IKE probe sends from port 500 as a gateway does,
+ * since some responders answer nothing else (ike-scan's default for the same reason), and
+ * ports below 1024 need CAP_NET_BIND_SERVICE. Returns how many were kept; with none, -1
+ * with err filled. */
+int preopen_udp_port(int family, uint16_t port, unsigned count, struct diag_error *err);
+
+/* A kept UDP socket of family bound to port, the caller's to connect and close; -1 when
+ * none is left. */
+int preopen_take_udp_port(int family, uint16_t port);
 
 /* Opens path read-only and keeps it: a file only root may read (root's ~/.aws/credentials
  * for --live). A missing file is kept as missing: after the drop its directory may not be

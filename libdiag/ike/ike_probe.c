@@ -13,6 +13,8 @@
 
 #include <openssl/rand.h>
 
+#include "libdiag/preopen.h"
+
 const char *ike_probe_result_name(enum ike_probe_result r)
 {
 	switch (r) {
@@ -249,17 +251,21 @@ static int open_socket(const struct addrinfo *ai, uint16_t port, bool *bound,
 		       struct diag_error *err)
 {
 	struct sockaddr_storage ss;
-	int fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int fd = preopen_take_udp_port(ai->ai_family, port); /* bound before a privilege drop */
 
-	if (fd < 0)
+	if (fd >= 0) {
+		*bound = true;
+	} else if ((fd = socket(ai->ai_family, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0) {
 		return diag_fail(err, DIAG_EXIT_OSERR, "socket", "%s", strerror(errno));
-	memset(&ss, 0, sizeof ss);
-	ss.ss_family = (sa_family_t)ai->ai_family;
-	if (ai->ai_family == AF_INET6)
-		((struct sockaddr_in6 *)&ss)->sin6_port = htons(port);
-	else
-		((struct sockaddr_in *)&ss)->sin_port = htons(port);
-	*bound = bind(fd, (struct sockaddr *)&ss, (socklen_t)ai->ai_addrlen) == 0;
+	} else {
+		memset(&ss, 0, sizeof ss);
+		ss.ss_family = (sa_family_t)ai->ai_family;
+		if (ai->ai_family == AF_INET6)
+			((struct sockaddr_in6 *)&ss)->sin6_port = htons(port);
+		else
+			((struct sockaddr_in *)&ss)->sin_port = htons(port);
+		*bound = bind(fd, (struct sockaddr *)&ss, (socklen_t)ai->ai_addrlen) == 0;
+	}
 	if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
 		int e = errno;
 

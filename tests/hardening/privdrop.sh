@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # vpn-doctor started as root opens what needs privilege first (the live capture, raw ICMP
-# sockets) and then drops to --user (default nobody) with no capability before it reads any
+# sockets, UDP port 500, root's ~/.aws) and then drops to --user (default nobody) with no capability before it reads any
 # input; --deadline bounds the whole run. VPN_DOCTOR_DEBUG_PRIVS=exit makes it print its
 # ids and capabilities (from /proc/self/status) after the drop and stop; =1 prints them and
 # goes on. Traffic goes to 127.0.0.1 only.
@@ -73,12 +73,27 @@ if [ "$caps" = 0000000000000000 ] && [[ $got =~ ^(pass|warn)\ [1-9] ]]; then
 else
 	fail "capture after the drop" "CapEff $caps, srcip.capture ike_out: ${got:-none}"
 fi
+# The IKE port was bound before the drop too: the probe sends from 500, as a gateway does
+got=$(json_ev "$tmp/cap.json" srcip.responder local_port)
+if [[ $got =~ ^[a-z]+\ 500$ ]]; then
+	ok "IKE port bound before the drop: the probe sent from UDP 500 with no capability"
+else
+	fail "IKE port after the drop" "srcip.responder local_port: ${got:-none}"
+fi
 setpriv --reuid="$nobody" --regid="$nogroup" --clear-groups timeout 60 "$VD" "${srcip[@]}" \
 	>"$tmp/cap2.json" 2>/dev/null
 if grep -q '"check":"srcip.capture","status":"skip"[^}]*CAP_NET_RAW' "$tmp/cap2.json"; then
 	ok "started as nobody: srcip.capture is a skip naming CAP_NET_RAW"
 else
 	fail "started as nobody: capture" "$(grep -o '"check":"srcip.capture"[^}]*' "$tmp/cap2.json")"
+fi
+got=$(json_ev "$tmp/cap2.json" srcip.responder local_port)
+if [ "$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start 2>/dev/null)" -le 500 ] 2>/dev/null; then
+	skip "started as nobody: IKE source port not compared (ip_unprivileged_port_start <= 500)"
+elif [[ $got =~ ^[a-z]+\ [0-9]+$ ]] && [ "${got#* }" != 500 ]; then
+	ok "started as nobody: the IKE probe falls back to an ephemeral port (${got#* })"
+else
+	fail "started as nobody: IKE source port" "srcip.responder local_port: ${got:-none}"
 fi
 
 # The raw ICMP socket was opened before the drop: the path-MTU probe uses it as nobody

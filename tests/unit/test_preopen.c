@@ -1,7 +1,8 @@
 /* Handles opened before a privilege drop (libdiag/preopen.h): a kept file is read from its
  * start by every taker, a file missing when kept answers ENOENT (not "permission denied"
  * after the drop), a path never kept answers -1 with errno 0 so the caller opens it itself,
- * a raw ICMP socket is taken once per family, the table is bounded, and release closes
+ * a raw ICMP socket is taken once per family, sockets sharing a UDP port are each taken
+ * once, the table is bounded, and release closes
  * what nobody took. The raw socket case needs CAP_NET_RAW and is skipped without it. */
 #include <errno.h>
 #include <fcntl.h>
@@ -155,6 +156,32 @@ static void test_icmp_raw_taken_once(void **state)
 	close(fd);
 }
 
+/* Several sockets share one port (SO_REUSEADDR), each taken once; the port is a high
+ * one so the test needs no privilege. */
+static void test_udp_port_shared(void **state)
+{
+	struct sockaddr_in sin;
+	socklen_t sl = sizeof sin;
+	int fds[3];
+
+	(void)state;
+	assert_int_equal(preopen_take_udp_port(AF_INET, 39500), -1);
+	assert_int_equal(preopen_udp_port(AF_INET, 39500, 3, NULL), 3);
+	assert_int_equal(preopen_take_udp_port(AF_INET, 39501), -1);
+	assert_int_equal(preopen_take_udp_port(AF_INET6, 39500), -1);
+	for (int i = 0; i < 3; i++) {
+		fds[i] = preopen_take_udp_port(AF_INET, 39500);
+		assert_true(fds[i] >= 0);
+		assert_int_equal(getsockname(fds[i], (struct sockaddr *)&sin, &sl), 0);
+		assert_int_equal(ntohs(sin.sin_port), 39500);
+	}
+	assert_true(fds[0] != fds[1] && fds[1] != fds[2]);
+	assert_int_equal(preopen_take_udp_port(AF_INET, 39500), -1);
+	for (int i = 0; i < 3; i++)
+		close(fds[i]);
+	assert_int_equal(preopen_udp_port(AF_UNIX, 39500, 1, NULL), -1);
+}
+
 static void test_capture_on_no_such_interface(void **state)
 {
 	struct diag_error err = {0};
@@ -174,6 +201,7 @@ int main(void)
 		cmocka_unit_test(test_unreadable_is_an_error),
 		cmocka_unit_test(test_table_is_bounded),
 		cmocka_unit_test(test_icmp_raw_taken_once),
+		cmocka_unit_test(test_udp_port_shared),
 		cmocka_unit_test(test_capture_on_no_such_interface),
 	};
 
