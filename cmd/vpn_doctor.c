@@ -652,8 +652,8 @@ static int least_privilege(const struct doctor_cmd *c)
 			(void)preopen_udp_port(AF_INET6, port, 2, NULL);
 		}
 		if (c->aws.live || discovering(c)) {
-			char paths[3][AWS_CREDS_PATH_MAX];
-			size_t n = aws_creds_files(paths, 3);
+			char paths[4][AWS_CREDS_PATH_MAX];
+			size_t n = aws_creds_files(c->aws.lo.profile, paths, 4);
 
 			for (size_t i = 0; i < n; i++)
 				(void)preopen_file(paths[i], NULL);

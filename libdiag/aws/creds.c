@@ -593,22 +593,39 @@ static int shared_file_path(bool config, char *path, size_t plen, char *disp, si
 	return 0;
 }
 
-size_t aws_creds_files(char (*paths)[AWS_CREDS_PATH_MAX], size_t max)
+static void expand_home(const char *path, char *out, size_t len)
 {
-	const char *token = env_nonempty("AWS_WEB_IDENTITY_TOKEN_FILE");
 	const char *home = env_nonempty("HOME");
+
+	if (path[0] == '~' && path[1] == '/' && home)
+		snprintf(out, len, "%s/%s", home, path + 2);
+	else
+		snprintf(out, len, "%s", path);
+}
+
+static int profile_load(const char *name, struct profile *p, struct diag_error *err);
+static const char *profile_name(const struct aws_creds_opts *o, bool *explicit_name);
+
+size_t aws_creds_files(const char *profile, char (*paths)[AWS_CREDS_PATH_MAX], size_t max)
+{
+	const struct aws_creds_opts o = {.profile = profile};
+	const char *token = env_nonempty("AWS_WEB_IDENTITY_TOKEN_FILE");
 	char disp[AWS_CREDS_PATH_MAX];
+	bool explicit_name;
+	struct profile p;
 	size_t n = 0;
 
 	for (int config = 0; config < 2 && n < max; config++)
 		if (shared_file_path(config, paths[n], sizeof paths[n], disp, sizeof disp) == 0)
 			n++;
-	if (token && n < max) {
-		if (token[0] == '~' && token[1] == '/' && home)
-			snprintf(paths[n], sizeof paths[n], "%s/%s", home, token + 2);
-		else
-			snprintf(paths[n], sizeof paths[n], "%s", token);
-		n++;
+	if (token && n < max)
+		expand_home(token, paths[n++], sizeof paths[0]);
+	/* A token file named by the profile is known only by reading the shared files. A
+	 * broken file is left for the chain to report, with its place, after the drop. */
+	if (n < max && profile_load(profile_name(&o, &explicit_name), &p, NULL) == 0) {
+		if (p.found && !p.akid[0] && !p.secret[0] && p.role_arn[0] && p.token_file[0])
+			expand_home(p.token_file, paths[n++], sizeof paths[0]);
+		profile_clear(&p);
 	}
 	return n;
 }
@@ -974,14 +991,10 @@ static int read_token_file(const char *path, const char *source, char **token,
 			   size_t *cap, struct diag_error *err)
 {
 	char full[4096];
-	const char *home = env_nonempty("HOME");
 	size_t len;
 	int rc;
 
-	if (path[0] == '~' && path[1] == '/' && home)
-		snprintf(full, sizeof full, "%s/%s", home, path + 2);
-	else
-		snprintf(full, sizeof full, "%s", path);
+	expand_home(path, full, sizeof full);
 	rc = read_file(full, CREDS_TOKEN_FILE_MAX, token, &len);
 	if (rc <= 0) {
 		int e = rc == 0 ? ENOENT : errno;

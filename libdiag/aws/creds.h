@@ -67,10 +67,12 @@ int aws_creds_from_imds(const struct aws_creds_opts *o, struct aws_creds *out,
 #define AWS_CREDS_PATH_MAX 4096
 
 /* The files the chain may read, as it would name them now: the shared credentials and
- * config files (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE, else under $HOME/.aws) and
- * AWS_WEB_IDENTITY_TOKEN_FILE. Fills up to max paths; returns how many. For a caller that
- * opens them before dropping privileges (libdiag/preopen.h), where the chain finds them. */
-size_t aws_creds_files(char (*paths)[AWS_CREDS_PATH_MAX], size_t max);
+ * config files (AWS_SHARED_CREDENTIALS_FILE, AWS_CONFIG_FILE, else under $HOME/.aws),
+ * AWS_WEB_IDENTITY_TOKEN_FILE, and the web_identity_token_file of the profile (as in
+ * aws_creds_opts: NULL means AWS_PROFILE, else "default"), which needs the shared files
+ * read. Fills up to max paths; returns how many. For a caller that opens them before
+ * dropping privileges (libdiag/preopen.h), where the chain finds them. */
+size_t aws_creds_files(const char *profile, char (*paths)[AWS_CREDS_PATH_MAX], size_t max);
 
 /* The region: AWS_REGION, else AWS_DEFAULT_REGION, else `region` of the profile in the
  * config file (profile as in aws_creds_opts: NULL means AWS_PROFILE, else "default").

@@ -146,6 +146,27 @@ rc=$?
 	ok "--live started as nobody: ~/.aws cannot be read (exit 66)" ||
 	fail "--live started as nobody" "exit $rc: $err"
 
+# A web identity token file named only by the profile in root's ~/.aws/config: the shared
+# files are read before the drop to find it, so it is opened too, and the token is sent to
+# STS (a closed loopback port: exit 69) by uid nobody. Before, it was "Permission denied".
+printf '[profile vdtweb]\nrole_arn = arn:aws:iam::123456789012:role/vdt\nweb_identity_token_file = ~/.aws/token\n' \
+	>"$tmp/roothome/.aws/config"
+printf 'eyJVdtPrivdropWebToken.payload.signature\n' >"$tmp/roothome/.aws/token"
+chmod 0600 "$tmp/roothome/.aws/config" "$tmp/roothome/.aws/token"
+web=(--live --profile vdtweb --region us-east-1 --endpoint-url http://127.0.0.1:9/ --only routes)
+err=$(env -i PATH=/usr/bin:/bin HOME="$tmp/roothome" AWS_EC2_METADATA_DISABLED=true \
+	AWS_ENDPOINT_URL_STS=http://127.0.0.1:9/ VPN_DOCTOR_DEBUG_PRIVS=1 timeout 60 "$VD" "${web[@]}" \
+	2>&1 >/dev/null)
+rc=$?
+uid=$(field Uid <<<"$err")
+if [ "$rc" = 69 ] && [ "$uid" = "$nobody $nobody $nobody $nobody" ] &&
+	grep -q '^vpn-doctor: web identity (profile vdtweb): STS AssumeRoleWithWebIdentity: Failed to connect' <<<"$err" &&
+	! grep -q 'VdtPrivdropWebToken' <<<"$err"; then
+	ok "--live as root: token file named by the profile opened before the drop, STS asked as uid $nobody"
+else
+	fail "--live as root, profile token file" "exit $rc: $(grep -v privileges: <<<"$err" | head -2 | tr '\n' ' ')"
+fi
+
 uid=$(privs --user root --demo | field Uid)
 [ "$uid" = "0 0 0 0" ] && ok "--user root keeps root" || fail "--user root" "Uid $uid"
 

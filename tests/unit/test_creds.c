@@ -776,6 +776,51 @@ static void test_web_identity_profile(void **state)
 	aws_creds_clear(&c);
 }
 
+/* The files a privileged caller opens before the drop: both shared files, the token file
+ * of the environment, and the token file the profile names (only a profile that would use
+ * it; a broken config file yields what is known so far and no error). */
+static void test_creds_files(void **state)
+{
+	char paths[4][AWS_CREDS_PATH_MAX], want[AWS_CREDS_PATH_MAX];
+	size_t n;
+
+	(void)state;
+	n = aws_creds_files(NULL, paths, 4);
+	assert_int_equal(n, 2);
+	snprintf(want, sizeof want, "%s/.aws/credentials", home);
+	assert_string_equal(paths[0], want);
+	snprintf(want, sizeof want, "%s/.aws/config", home);
+	assert_string_equal(paths[1], want);
+
+	write_home(".aws/config", "[profile rosa]\nrole_arn = " ROLE_ARN
+		   "\nweb_identity_token_file = ~/token\n[default]\nregion = us-east-1\n");
+	assert_int_equal(aws_creds_files(NULL, paths, 4), 2);
+	assert_int_equal(aws_creds_files("rosa", paths, 4), 3);
+	snprintf(want, sizeof want, "%s/token", home);
+	assert_string_equal(paths[2], want);
+	setenv("AWS_PROFILE", "rosa", 1);
+	assert_int_equal(aws_creds_files(NULL, paths, 4), 3);
+	assert_string_equal(paths[2], want);
+
+	/* Environment first; the cap is kept. */
+	setenv("AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/secrets/token", 1);
+	assert_int_equal(aws_creds_files(NULL, paths, 4), 4);
+	assert_string_equal(paths[2], "/var/run/secrets/token");
+	assert_string_equal(paths[3], want);
+	assert_int_equal(aws_creds_files(NULL, paths, 3), 3);
+	unsetenv("AWS_WEB_IDENTITY_TOKEN_FILE");
+
+	/* Keys in the credentials file win: the token file would not be read. */
+	write_home(".aws/credentials", "[rosa]\naws_access_key_id = " WORK_AKID
+		   "\naws_secret_access_key = " WORK_SECRET "\n");
+	assert_int_equal(aws_creds_files(NULL, paths, 4), 2);
+
+	/* A config file the chain will reject later: no token path, no crash. */
+	write_home(".aws/credentials", "");
+	write_home(".aws/config", "[profile rosa\nweb_identity_token_file = ~/token\n");
+	assert_int_equal(aws_creds_files(NULL, paths, 4), 2);
+}
+
 /* Runs web identity against a stand-in answering status/body; returns the error. */
 static void web_identity_fails(int status, const char *body, enum diag_exit code,
 			       const char *needle)
@@ -1225,6 +1270,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_web_identity_env, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_web_identity_profile, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_web_identity_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_creds_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_imds, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_imds_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_timeouts, setup, teardown),
