@@ -571,28 +571,7 @@ static int profile_cb(void *ctx, const char *section, const char *key, const cha
 	return 0;
 }
 
-/* The file's path and the name errors use: "~/.aws/config" for the default. */
-static int shared_file_path(bool config, char *path, size_t plen, char *disp, size_t dlen)
-{
-	const char *env = env_nonempty(config ? "AWS_CONFIG_FILE" : "AWS_SHARED_CREDENTIALS_FILE");
-	const char *home = env_nonempty("HOME");
-	const char *def = config ? ".aws/config" : ".aws/credentials";
-
-	if (env) {
-		if (env[0] == '~' && env[1] == '/' && home)
-			snprintf(path, plen, "%s/%s", home, env + 2);
-		else
-			snprintf(path, plen, "%s", env);
-		snprintf(disp, dlen, "%s", env);
-		return 0;
-	}
-	if (!home)
-		return -1;
-	snprintf(path, plen, "%s/%s", home, def);
-	snprintf(disp, dlen, "~/%s", def);
-	return 0;
-}
-
+/* PATH with a leading "~/" taken as $HOME, as the AWS CLI reads the paths it is given. */
 static void expand_home(const char *path, char *out, size_t len)
 {
 	const char *home = env_nonempty("HOME");
@@ -603,31 +582,23 @@ static void expand_home(const char *path, char *out, size_t len)
 		snprintf(out, len, "%s", path);
 }
 
-static int profile_load(const char *name, struct profile *p, struct diag_error *err);
-static const char *profile_name(const struct aws_creds_opts *o, bool *explicit_name);
-
-size_t aws_creds_files(const char *profile, char (*paths)[AWS_CREDS_PATH_MAX], size_t max)
+/* The file's path and the name errors use: "~/.aws/config" for the default. */
+static int shared_file_path(bool config, char *path, size_t plen, char *disp, size_t dlen)
 {
-	const struct aws_creds_opts o = {.profile = profile};
-	const char *token = env_nonempty("AWS_WEB_IDENTITY_TOKEN_FILE");
-	char disp[AWS_CREDS_PATH_MAX];
-	bool explicit_name;
-	struct profile p;
-	size_t n = 0;
+	const char *env = env_nonempty(config ? "AWS_CONFIG_FILE" : "AWS_SHARED_CREDENTIALS_FILE");
+	const char *home = env_nonempty("HOME");
+	const char *def = config ? ".aws/config" : ".aws/credentials";
 
-	for (int config = 0; config < 2 && n < max; config++)
-		if (shared_file_path(config, paths[n], sizeof paths[n], disp, sizeof disp) == 0)
-			n++;
-	if (token && n < max)
-		expand_home(token, paths[n++], sizeof paths[0]);
-	/* A token file named by the profile is known only by reading the shared files. A
-	 * broken file is left for the chain to report, with its place, after the drop. */
-	if (n < max && profile_load(profile_name(&o, &explicit_name), &p, NULL) == 0) {
-		if (p.found && !p.akid[0] && !p.secret[0] && p.role_arn[0] && p.token_file[0])
-			expand_home(p.token_file, paths[n++], sizeof paths[0]);
-		profile_clear(&p);
+	if (env) {
+		expand_home(env, path, plen);
+		snprintf(disp, dlen, "%s", env);
+		return 0;
 	}
-	return n;
+	if (!home)
+		return -1;
+	snprintf(path, plen, "%s/%s", home, def);
+	snprintf(disp, dlen, "~/%s", def);
+	return 0;
 }
 
 /* Reads one shared file into p. Returns 0 (also for a missing file), -1 with err. */
@@ -678,6 +649,41 @@ static int profile_load(const char *name, struct profile *p, struct diag_error *
 	return 0;
 }
 
+/* The token file the chain takes from the profile: only a profile without keys that names
+ * a role and a token file uses it. NULL otherwise. */
+static const char *profile_token_file(const struct profile *p)
+{
+	if (!p->found || p->akid[0] || p->secret[0] || !p->role_arn[0] || !p->token_file[0])
+		return NULL;
+	return p->token_file;
+}
+
+size_t aws_creds_files(const char *profile, char (*paths)[AWS_CREDS_PATH_MAX], size_t max)
+{
+	const struct aws_creds_opts o = {.profile = profile};
+	const char *token = env_nonempty("AWS_WEB_IDENTITY_TOKEN_FILE");
+	char disp[AWS_CREDS_PATH_MAX];
+	bool explicit_name;
+	struct profile p;
+	size_t n = 0;
+
+	for (int config = 0; config < 2 && n < max; config++)
+		if (shared_file_path(config, paths[n], sizeof paths[n], disp, sizeof disp) == 0)
+			n++;
+	if (token && n < max)
+		expand_home(token, paths[n++], sizeof paths[0]);
+	/* A token file named by the profile is known only by reading the shared files. A
+	 * broken file is left for the chain to report, with its place, after the drop. */
+	if (n < max && profile_load(profile_name(&o, &explicit_name), &p, NULL) == 0) {
+		const char *file = profile_token_file(&p);
+
+		if (file)
+			expand_home(file, paths[n++], sizeof paths[0]);
+		profile_clear(&p);
+	}
+	return n;
+}
+
 static int web_identity(const struct aws_creds_opts *o, const char *role_arn,
 			const char *token_file, const char *session_name, const char *source,
 			struct aws_creds *out, struct diag_error *err);
@@ -720,7 +726,7 @@ int aws_creds_from_profile(const struct aws_creds_opts *o, struct aws_creds *out
 					       "aws_credential_expiration is not an ISO 8601 time");
 			}
 		}
-	} else if (p.role_arn[0] && p.token_file[0]) {
+	} else if (profile_token_file(&p)) {
 		char wsrc[64];
 
 		snprintf(wsrc, sizeof wsrc, "web identity (%.48s)", src);

@@ -119,6 +119,27 @@ else
 	fail "started as nobody: MTU" "method ${method:-none}"
 fi
 
+# live_as_root LABEL PROFILE MESSAGE SECRET [NAME=VALUE...]: --live --profile PROFILE as root
+# with HOME=$tmp/roothome and the environment given; passes when the run drops to nobody,
+# reaches the closed loopback port (exit 69, stderr line "vpn-doctor: MESSAGE...") and
+# prints nothing of SECRET.
+live=(--region us-east-1 --endpoint-url http://127.0.0.1:9/ --only routes)
+live_as_root() {
+	local label=$1 profile=$2 message=$3 secret=$4 err rc uid
+	shift 4
+	err=$(env -i PATH=/usr/bin:/bin HOME="$tmp/roothome" AWS_EC2_METADATA_DISABLED=true "$@" \
+		VPN_DOCTOR_DEBUG_PRIVS=1 timeout 60 "$VD" --live --profile "$profile" "${live[@]}" \
+		2>&1 >/dev/null)
+	rc=$?
+	uid=$(field Uid <<<"$err")
+	if [ "$rc" = 69 ] && [ "$uid" = "$nobody $nobody $nobody $nobody" ] &&
+		grep -q "^vpn-doctor: $message" <<<"$err" && ! grep -qF "$secret" <<<"$err"; then
+		ok "$label, request sent as uid $nobody"
+	else
+		fail "$label" "exit $rc: $(grep -v privileges: <<<"$err" | head -2 | tr '\n' ' ')"
+	fi
+}
+
 # --live as root: root's ~/.aws (mode 0700) is opened before the drop, so the credentials
 # are found and the request is signed and sent (to a closed loopback port: exit 69);
 # started as nobody, the same run cannot even look into the directory.
@@ -127,20 +148,11 @@ chmod 0700 "$tmp/roothome" "$tmp/roothome/.aws"
 printf '[vdt]\naws_access_key_id = AKIAVDTPRIVDROP00001\naws_secret_access_key = VdtPrivdrop/Secret+abc\n' \
 	>"$tmp/roothome/.aws/credentials"
 chmod 0600 "$tmp/roothome/.aws/credentials"
-live=(--live --profile vdt --region us-east-1 --endpoint-url http://127.0.0.1:9/ --only routes)
-err=$(env -i PATH=/usr/bin:/bin HOME="$tmp/roothome" AWS_EC2_METADATA_DISABLED=true \
-	VPN_DOCTOR_DEBUG_PRIVS=1 timeout 60 "$VD" "${live[@]}" 2>&1 >/dev/null)
-rc=$?
-uid=$(field Uid <<<"$err")
-if [ "$rc" = 69 ] && [ "$uid" = "$nobody $nobody $nobody $nobody" ] &&
-	grep -q '^vpn-doctor: ec2:DescribeVpnConnections: 127.0.0.1: Failed to connect' <<<"$err" &&
-	! grep -q 'VdtPrivdrop' <<<"$err"; then
-	ok "--live as root: root-only ~/.aws/credentials opened before the drop, request sent as uid $nobody"
-else
-	fail "--live as root" "exit $rc: $(grep -v privileges: <<<"$err" | head -2 | tr '\n' ' ')"
-fi
+live_as_root "--live as root: root-only ~/.aws/credentials opened before the drop" vdt \
+	'ec2:DescribeVpnConnections: 127.0.0.1: Failed to connect' VdtPrivdrop
 err=$(setpriv --reuid="$nobody" --regid="$nogroup" --clear-groups env -i PATH=/usr/bin:/bin \
-	HOME="$tmp/roothome" AWS_EC2_METADATA_DISABLED=true timeout 60 "$VD" "${live[@]}" 2>&1 >/dev/null)
+	HOME="$tmp/roothome" AWS_EC2_METADATA_DISABLED=true timeout 60 "$VD" --live --profile vdt "${live[@]}" \
+	2>&1 >/dev/null)
 rc=$?
 [ "$rc" = 66 ] && [ "$err" = "vpn-doctor: ~/.aws/config: Permission denied" ] &&
 	ok "--live started as nobody: ~/.aws cannot be read (exit 66)" ||
@@ -153,19 +165,9 @@ printf '[profile vdtweb]\nrole_arn = arn:aws:iam::123456789012:role/vdt\nweb_ide
 	>"$tmp/roothome/.aws/config"
 printf 'eyJVdtPrivdropWebToken.payload.signature\n' >"$tmp/roothome/.aws/token"
 chmod 0600 "$tmp/roothome/.aws/config" "$tmp/roothome/.aws/token"
-web=(--live --profile vdtweb --region us-east-1 --endpoint-url http://127.0.0.1:9/ --only routes)
-err=$(env -i PATH=/usr/bin:/bin HOME="$tmp/roothome" AWS_EC2_METADATA_DISABLED=true \
-	AWS_ENDPOINT_URL_STS=http://127.0.0.1:9/ VPN_DOCTOR_DEBUG_PRIVS=1 timeout 60 "$VD" "${web[@]}" \
-	2>&1 >/dev/null)
-rc=$?
-uid=$(field Uid <<<"$err")
-if [ "$rc" = 69 ] && [ "$uid" = "$nobody $nobody $nobody $nobody" ] &&
-	grep -q '^vpn-doctor: web identity (profile vdtweb): STS AssumeRoleWithWebIdentity: Failed to connect' <<<"$err" &&
-	! grep -q 'VdtPrivdropWebToken' <<<"$err"; then
-	ok "--live as root: token file named by the profile opened before the drop, STS asked as uid $nobody"
-else
-	fail "--live as root, profile token file" "exit $rc: $(grep -v privileges: <<<"$err" | head -2 | tr '\n' ' ')"
-fi
+live_as_root "--live as root: token file named by the profile opened before the drop" vdtweb \
+	'web identity (profile vdtweb): STS AssumeRoleWithWebIdentity: Failed to connect' \
+	VdtPrivdropWebToken AWS_ENDPOINT_URL_STS=http://127.0.0.1:9/
 
 uid=$(privs --user root --demo | field Uid)
 [ "$uid" = "0 0 0 0" ] && ok "--user root keeps root" || fail "--user root" "Uid $uid"
